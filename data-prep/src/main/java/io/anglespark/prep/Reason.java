@@ -1,0 +1,47 @@
+package io.anglespark.prep;
+
+/**
+ * Every way a row can leave the pipeline other than being written. Each reason belongs to one bucket:
+ * {@link Bucket#QUARANTINED} (bad input, kept with its raw text) or {@link Bucket#DROPPED} (a good row
+ * removed by a named, configured rule). The code is what the quarantine and {@code _run.json} show.
+ */
+public enum Reason {
+    // --- quarantined: the row itself is bad
+    INVALID_UTF8("invalid_utf8", Bucket.QUARANTINED),
+    BLANK_LINE("blank_line", Bucket.QUARANTINED),
+    WRONG_FIELD_COUNT("wrong_field_count", Bucket.QUARANTINED),
+    INVALID_JSON("invalid_json", Bucket.QUARANTINED),
+    MISSING_FIELD("missing_field", Bucket.QUARANTINED),
+    UNSCORED("unscored", Bucket.QUARANTINED),
+    SCORE_UNPARSABLE("score_unparsable", Bucket.QUARANTINED),
+    SCORE_NOT_FINITE("score_not_finite", Bucket.QUARANTINED),
+    SCORE_OUT_OF_RANGE("score_out_of_range", Bucket.QUARANTINED),
+    NO_GOLD_LABEL("no_gold_label", Bucket.QUARANTINED),
+    UNKNOWN_LABEL("unknown_label", Bucket.QUARANTINED),
+    EMPTY_TEXT("empty_text", Bucket.QUARANTINED),
+    TOO_LONG("too_long", Bucket.QUARANTINED),
+    DUPLICATE_CONFLICT("duplicate_conflict", Bucket.QUARANTINED),
+
+    // --- dropped: a valid row removed by a configured rule
+    DUPLICATE_MERGED("duplicate_merged", Bucket.DROPPED),
+    NEUTRAL_LABEL("neutral_label", Bucket.DROPPED),
+    EVAL_OVERLAP("eval_overlap", Bucket.DROPPED);
+
+    public enum Bucket { WRITTEN, QUARANTINED, DROPPED }
+
+    private final String code;
+    private final Bucket bucket;
+
+    Reason(String code, Bucket bucket) {
+        this.code = code;
+        this.bucket = bucket;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Bucket bucket() {
+        return bucket;
+    }
+}
