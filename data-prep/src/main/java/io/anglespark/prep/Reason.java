@@ -10,6 +10,8 @@ public enum Reason {
     INVALID_UTF8("invalid_utf8", Bucket.QUARANTINED),
     BLANK_LINE("blank_line", Bucket.QUARANTINED),
     WRONG_FIELD_COUNT("wrong_field_count", Bucket.QUARANTINED),
+    /** A record its format's syntax cannot split, e.g. a CSV line with an unbalanced quote. */
+    MALFORMED_RECORD("malformed_record", Bucket.QUARANTINED),
     INVALID_JSON("invalid_json", Bucket.QUARANTINED),
     MISSING_FIELD("missing_field", Bucket.QUARANTINED),
     UNSCORED("unscored", Bucket.QUARANTINED),
@@ -25,7 +27,9 @@ public enum Reason {
     // --- dropped: a valid row removed by a configured rule
     DUPLICATE_MERGED("duplicate_merged", Bucket.DROPPED),
     NEUTRAL_LABEL("neutral_label", Bucket.DROPPED),
-    EVAL_OVERLAP("eval_overlap", Bucket.DROPPED);
+    EVAL_OVERLAP("eval_overlap", Bucket.DROPPED),
+    /** An NLI row not written as a pair (pairs off) and in no triplet (no partner of the other label). */
+    NLI_UNPAIRED("nli_unpaired", Bucket.DROPPED);
 
     public enum Bucket { WRITTEN, QUARANTINED, DROPPED }
 

@@ -1,0 +1,106 @@
+package io.anglespark.prep.read;
+
+import io.anglespark.prep.NliLabel;
+import io.anglespark.prep.Outcome;
+import io.anglespark.prep.Reason;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Rules every line reader shares: CR stripping, blank lines, TAB splitting, header columns, NLI labels, details. */
+final class ReadSupport {
+    /** The most characters of a value that a rejection detail quotes. */
+    static final int MAX_QUOTED = 80;
+
+    private ReadSupport() {
+    }
+
+    /** Removes one trailing CR, which a CRLF file keeps when it is split on LF. */
+    static String stripCr(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    static <T> Outcome<T> blankLine() {
+        return Outcome.reject(Reason.BLANK_LINE, "line is empty or only whitespace");
+    }
+
+    /** Splits on TAB only, keeping empty fields (also trailing ones); quotes are ordinary text. */
+    static String[] splitTab(String line) {
+        return line.split("\t", -1);
+    }
+
+    /** The value in single quotes, cut to {@link #MAX_QUOTED} characters (never inside a surrogate pair). */
+    static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value.length() <= MAX_QUOTED) {
+            return "'" + value + "'";
+        }
+        int end = MAX_QUOTED - 3;
+        if (Character.isHighSurrogate(value.charAt(end - 1))) {
+            end--;
+        }
+        return "'" + value.substring(0, end) + "...'";
+    }
+
+    /**
+     * A three-way NLI label: {@code -} (SNLI's "annotators disagreed") is {@link Reason#NO_GOLD_LABEL}, anything
+     * else that {@link NliLabel#parse} does not know is {@link Reason#UNKNOWN_LABEL}.
+     */
+    static Outcome<NliLabel> nliLabel(String raw, String fieldName) {
+        Optional<NliLabel> label = NliLabel.parse(raw);
+        if (label.isPresent()) {
+            return Outcome.accept(label.get());
+        }
+        if ("-".equals(raw.strip())) {
+            return Outcome.reject(Reason.NO_GOLD_LABEL, "%s is '-': the annotators agreed on no gold label", fieldName);
+        }
+        return Outcome.reject(Reason.UNKNOWN_LABEL, "%s %s is not entailment, neutral or contradiction",
+                fieldName, quote(raw));
+    }
+
+    /** The header line as given to {@code bind}: required, without its CR and without a leading byte-order mark. */
+    static String headerLine(String file, String header) {
+        if (header == null) {
+            throw new IllegalArgumentException(file + ": this format needs the file's header line, got none");
+        }
+        String h = stripCr(header);
+        return h.startsWith("\uFEFF") ? h.substring(1) : h;
+    }
+
+    /**
+     * The 0-based index of {@code column} among the header's names, compared after stripping spaces.
+     *
+     * @throws IllegalArgumentException naming the file and column when it is absent or appears twice
+     */
+    static int columnIndex(String file, List<String> names, String column) {
+        int found = -1;
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).strip().equals(column)) {
+                if (found >= 0) {
+                    throw new IllegalArgumentException(String.format(
+                            "%s: the header names column '%s' twice (fields %d and %d)", file, column, found + 1, i + 1));
+                }
+                found = i;
+            }
+        }
+        if (found < 0) {
+            throw new IllegalArgumentException(String.format(
+                    "%s: the header lacks column '%s' (it has %s)", file, column, quote(String.join(", ", names))));
+        }
+        return found;
+    }
+
+    /** Describes a field by header name and 1-based position, e.g. {@code relatedness_score field (4)}. */
+    static String fieldName(String name, int index) {
+        return name + " field (" + (index + 1) + ")";
+    }
+
+    static String requireName(String name, String what) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException(what + " must be a non-blank name, got " + quote(name));
+        }
+        return name;
+    }
+}

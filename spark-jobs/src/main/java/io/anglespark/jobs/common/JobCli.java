@@ -1,0 +1,26 @@
+package io.anglespark.jobs.common;
+
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Options every job takes: a HOCON file, {@code --set} overrides, and output handling. */
+public class JobCli {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "HOCON configuration (local file or Hadoop path). Default: ${DEFAULT-VALUE}")
+    public String config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override one configuration key, e.g. --set prepare.cleaning.max-chars=5000 (repeatable).")
+    public List<String> overrides = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "Output folder (any Hadoop path); overrides the config's output.")
+    public String output;
+
+    @Option(names = "--overwrite", description = "Replace the output folder if it exists (refused otherwise).")
+    public boolean overwrite;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    public boolean help;
+}

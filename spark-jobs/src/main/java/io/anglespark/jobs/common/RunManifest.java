@@ -1,0 +1,104 @@
+package io.anglespark.jobs.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The {@code _run.json} every output folder gets: what ran (job, git revision, Spark), with what
+ * (resolved config and Spark properties, secrets redacted), on what (inputs with sizes), what came
+ * out (counters) and how long each stage took. Written last, atomically, so its presence marks a
+ * complete output.
+ */
+public final class RunManifest {
+    public static final String FILE_NAME = "_run.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final ObjectNode root = JSON.createObjectNode();
+    private final Map<String, Double> timings = new LinkedHashMap<>();
+    private final long startNanos = System.nanoTime();
+    private long stageStart = System.nanoTime();
+
+    public RunManifest(String job, SparkSession spark, Object resolvedConfig) {
+        root.put("job", job);
+        root.put("started", Instant.now().toString());
+        root.put("git_revision", GitRevision.get());
+        root.put("spark_version", spark.version());
+        root.put("master", spark.sparkContext().master());
+        root.put("app_id", spark.sparkContext().applicationId());
+        ObjectNode sparkConf = root.putObject("spark_conf");
+        for (Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
+            sparkConf.put(kv._1(), kv._2());
+        }
+        root.set("config", JSON.valueToTree(resolvedConfig));
+    }
+
+    public ObjectNode root() {
+        return root;
+    }
+
+    /** Records the seconds since the previous stage mark under {@code name}; returns them. */
+    public double stage(String name) {
+        long now = System.nanoTime();
+        double s = (now - stageStart) / 1e9;
+        timings.merge(name, s, Double::sum);
+        stageStart = now;
+        return s;
+    }
+
+    public double elapsedSeconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    public JsonNode toJson(Object value) {
+        return JSON.valueToTree(value);
+    }
+
+    public String render() {
+        root.put("finished", Instant.now().toString());
+        root.put("duration_s", elapsedSeconds());
+        ObjectNode t = root.putObject("timings_s");
+        timings.forEach(t::put);
+        Redaction.redact(root);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render " + FILE_NAME, e);
+        }
+    }
+
+    public void write(String outputDir, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        HadoopFs.writeStringAtomically(outputDir + "/" + FILE_NAME, render(), conf);
+    }
+
+    /** The git revision the jar was built from (written by the build), or "unknown". */
+    static final class GitRevision {
+        private GitRevision() {
+        }
+
+        static String get() {
+            try (InputStream in = RunManifest.class.getResourceAsStream("/angle-spark-git.properties")) {
+                if (in == null) {
+                    return "unknown";
+                }
+                Properties p = new Properties();
+                p.load(in);
+                String id = p.getProperty("git.commit.id", "unknown");
+                return "true".equals(p.getProperty("git.dirty")) ? id + "-dirty" : id;
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+    }
+}

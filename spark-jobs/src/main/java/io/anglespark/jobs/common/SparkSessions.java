@@ -1,0 +1,31 @@
+package io.anglespark.jobs.common;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates the session for a job's {@code main}. Under spark-submit the master and properties come from
+ * the submit command; run directly (an IDE, {@code java -cp}) it falls back to {@code local[*]}.
+ */
+public final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    public static SparkSession create(String appName) {
+        SparkConf conf = new SparkConf();
+        if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+        }
+        conf.setIfMissing("spark.app.name", appName);
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /** Adds driver-side progress logging to a session (idempotent per call site; call once per run). */
+    public static ProgressListener attachProgress(SparkSession spark, double intervalSeconds) {
+        ProgressListener l = new ProgressListener(intervalSeconds);
+        spark.sparkContext().addSparkListener(l);
+        return l;
+    }
+}

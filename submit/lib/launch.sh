@@ -1,0 +1,70 @@
+# Shared launcher for the submit/ scripts; sourced, not run. It only assembles a command line:
+#  - with SPARK_HOME set: $SPARK_HOME/bin/spark-submit (any --master: local, spark://, yarn, k8s://);
+#  - without: Spark's own submit class (org.apache.spark.deploy.SparkSubmit) from the class path the
+#    build wrote, in local mode, so a fresh machine needs nothing but Java 17 and Maven.
+# The Java 17 flags come from conf/jvm.properties, Spark properties from conf/spark/*.properties.
+
+ANGLE_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export ANGLE_HOME
+ANGLE_VERSION="0.1.0-SNAPSHOT"
+ANGLE_JAR="${ANGLE_JAR:-$ANGLE_HOME/spark-jobs/target/angle-spark-jobs-$ANGLE_VERSION.jar}"
+ANGLE_SPARK_CP_FILE="$ANGLE_HOME/spark-jobs/target/spark-classpath.txt"
+# Relative input paths in conf/*.conf are under this folder (the corpora beside the project by default).
+export ANGLE_DATA_ROOT="${ANGLE_DATA_ROOT:-$ANGLE_HOME/../shared/data}"
+
+angle_jvm_flags() {
+  sed -n 's/^jvm\.addOpens=//p' "$ANGLE_HOME/conf/jvm.properties"
+}
+
+angle_ensure_jar() {
+  if [ ! -f "$ANGLE_JAR" ] || [ ! -f "$ANGLE_SPARK_CP_FILE" ]; then
+    echo "angle-spark: building the job jar (first run; mvn -DskipTests package) ..." >&2
+    (cd "$ANGLE_HOME" && mvn -B -q -DskipTests package) || { echo "angle-spark: build failed" >&2; exit 1; }
+  fi
+}
+
+# angle_submit MAIN_CLASS JOB_NAME [script options and job arguments...]
+# Script options: --master URL, --properties FILE (Spark properties), --driver-memory SIZE.
+# Everything else goes to the job (see --help).
+angle_submit() {
+  local main_class="$1" job="$2"; shift 2
+  local master="" props="" driver_mem="${ANGLE_DRIVER_MEMORY:-4g}" job_args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --master) master="$2"; shift 2 ;;
+      --master=*) master="${1#*=}"; shift ;;
+      --properties) props="$2"; shift 2 ;;
+      --properties=*) props="${1#*=}"; shift ;;
+      --driver-memory) driver_mem="$2"; shift 2 ;;
+      *) job_args+=("$1"); shift ;;
+    esac
+  done
+  local has_config=0
+  for a in "${job_args[@]+"${job_args[@]}"}"; do
+    case "$a" in -c|--config|--config=*) has_config=1 ;; esac
+  done
+  if [ "$has_config" = 0 ]; then
+    job_args=(--config "$ANGLE_HOME/conf/$job.conf" "${job_args[@]+"${job_args[@]}"}")
+  fi
+  if [ -z "$props" ]; then
+    if [ -z "$master" ] || [[ "$master" == local* ]]; then props="$ANGLE_HOME/conf/spark/local.properties"
+    else props="$ANGLE_HOME/conf/spark/cluster.properties"; fi
+  fi
+  angle_ensure_jar
+  local jvm_flags; jvm_flags="$(angle_jvm_flags)"
+  local log_conf="-Dlog4j2.configurationFile=$ANGLE_HOME/conf/log4j2.properties"
+  local submit_args=(--class "$main_class" --properties-file "$props"
+    --conf "spark.driver.extraJavaOptions=$jvm_flags $log_conf"
+    --conf "spark.executor.extraJavaOptions=$jvm_flags")
+  [ -n "$master" ] && submit_args+=(--master "$master")
+  if [ -n "${SPARK_HOME:-}" ]; then
+    exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --driver-memory "$driver_mem" "$ANGLE_JAR" "${job_args[@]}"
+  fi
+  if [ -n "$master" ] && [[ "$master" != local* ]]; then
+    echo "angle-spark: --master $master needs SPARK_HOME (a Spark 3.5 distribution); without it only local mode runs" >&2
+    exit 2
+  fi
+  # shellcheck disable=SC2086 # jvm_flags is a list of flags
+  exec java $jvm_flags "-Xmx$driver_mem" "$log_conf" -cp "$(cat "$ANGLE_SPARK_CP_FILE")" \
+    org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$ANGLE_JAR" "${job_args[@]}"
+}
