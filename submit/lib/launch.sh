@@ -36,6 +36,11 @@ angle_submit() {
       --properties) props="$2"; shift 2 ;;
       --properties=*) props="${1#*=}"; shift ;;
       --driver-memory) driver_mem="$2"; shift 2 ;;
+      -h|--help)
+        echo "Submit options (this script): --master URL (default local[*]; others need SPARK_HOME)," \
+             "--properties FILE (Spark properties; default conf/spark/local.properties or cluster.properties)," \
+             "--driver-memory SIZE (default 4g). Job options:"
+        job_args+=("$1"); shift ;;
       *) job_args+=("$1"); shift ;;
     esac
   done
@@ -64,6 +69,7 @@ angle_submit() {
     echo "angle-spark: --master $master needs SPARK_HOME (a Spark 3.5 distribution); without it only local mode runs" >&2
     exit 2
   fi
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   # shellcheck disable=SC2086 # jvm_flags is a list of flags
   exec java $jvm_flags "-Xmx$driver_mem" "$log_conf" -cp "$(cat "$ANGLE_SPARK_CP_FILE")" \
     org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$ANGLE_JAR" "${job_args[@]}"

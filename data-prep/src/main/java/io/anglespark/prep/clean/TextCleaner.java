@@ -77,7 +77,7 @@ public record TextCleaner(CleaningRules rules) implements Serializable {
                 out.appendCodePoint(cp);
             }
         }
-        return out.length() == s.length() ? s : out.toString();
+        return out.toString();
     }
 
     static boolean isWhitespace(int cp) {

@@ -45,17 +45,8 @@ public record NliTsvFormat(String premiseColumn, String hypothesisColumn, String
     private record Bound(int width, int premise, int hypothesis, int label, String labelName) implements RecordReader {
         @Override
         public Outcome<Example> read(String record) {
-            String line = ReadSupport.stripCr(record);
-            if (line.isBlank()) {
-                return ReadSupport.blankLine();
-            }
-            String[] f = ReadSupport.splitTab(line);
-            if (f.length != width) {
-                return Outcome.reject(Reason.WRONG_FIELD_COUNT,
-                        "expected %d TAB-separated fields (as the header), found %d", width, f.length);
-            }
-            return ReadSupport.nliLabel(f[label], labelName)
-                    .then(l -> Outcome.accept(Example.nli(f[premise], f[hypothesis], l)));
+            return ReadSupport.headerWidthFields(record, width).then(f -> ReadSupport.nliLabel(f[label], labelName)
+                    .then(l -> Outcome.accept(Example.nli(f[premise], f[hypothesis], l))));
         }
     }
 }

@@ -24,6 +24,22 @@ final class ReadSupport {
         return Outcome.reject(Reason.BLANK_LINE, "line is empty or only whitespace");
     }
 
+    /**
+     * One row of a TAB-separated file with a header: CR stripped, a blank line rejected, split on TAB, and
+     * the field count checked against the header's.
+     */
+    static Outcome<String[]> headerWidthFields(String record, int width) {
+        String line = stripCr(record);
+        if (line.isBlank()) {
+            return blankLine();
+        }
+        String[] f = splitTab(line);
+        if (f.length != width) {
+            return Outcome.reject(Reason.WRONG_FIELD_COUNT, "expected %d TAB-separated fields (as the header), found %d", width, f.length);
+        }
+        return Outcome.accept(f);
+    }
+
     /** Splits on TAB only, keeping empty fields (also trailing ones); quotes are ordinary text. */
     static String[] splitTab(String line) {
         return line.split("\t", -1);

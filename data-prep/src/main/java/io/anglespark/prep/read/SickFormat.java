@@ -2,7 +2,6 @@ package io.anglespark.prep.read;
 
 import io.anglespark.prep.Example;
 import io.anglespark.prep.Outcome;
-import io.anglespark.prep.Reason;
 import io.anglespark.prep.ScoreRange;
 
 import java.util.List;
@@ -41,18 +40,10 @@ public final class SickFormat implements InputFormat {
     private record Bound(int width, int a, int b, int score, int label) implements RecordReader {
         @Override
         public Outcome<Example> read(String record) {
-            String line = ReadSupport.stripCr(record);
-            if (line.isBlank()) {
-                return ReadSupport.blankLine();
-            }
-            String[] f = ReadSupport.splitTab(line);
-            if (f.length != width) {
-                return Outcome.reject(Reason.WRONG_FIELD_COUNT,
-                        "expected %d TAB-separated fields (as the header), found %d", width, f.length);
-            }
-            return Scores.parse(f[score], ScoreRange.SICK, ReadSupport.fieldName(RELATEDNESS, score))
-                    .then(s -> ReadSupport.nliLabel(f[label], ReadSupport.fieldName(ENTAILMENT, label))
-                            .then(l -> Outcome.accept(Example.scored(f[a], f[b], s, l))));
+            return ReadSupport.headerWidthFields(record, width).then(f ->
+                    Scores.parse(f[score], ScoreRange.SICK, ReadSupport.fieldName(RELATEDNESS, score))
+                            .then(s -> ReadSupport.nliLabel(f[label], ReadSupport.fieldName(ENTAILMENT, label))
+                                    .then(l -> Outcome.accept(Example.scored(f[a], f[b], s, l)))));
         }
     }
 }

@@ -8,7 +8,7 @@ import io.anglespark.prep.Rejection;
 import org.junit.jupiter.api.Test;
 
 import static io.anglespark.prep.clean.TextCleanerTest.rejected;
-import static io.anglespark.prep.clean.TextCleanerTest.roundTrip;
+import static io.anglespark.prep.JavaSerialization.roundTrip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
 package io.anglespark.prep.clean;
 
+import static io.anglespark.prep.JavaSerialization.roundTrip;
 import io.anglespark.prep.Outcome;
 import io.anglespark.prep.Reason;
 import io.anglespark.prep.Rejection;
@@ -118,6 +119,12 @@ class TextCleanerTest {
     }
 
     @Test
+    void aWhitespaceSwapThatKeepsTheLengthIsStillApplied() {
+        assertEquals("a b", accepted(DEFAULT.clean("a\tb", "text1")));
+        assertEquals("x y", accepted(DEFAULT.clean("x\u00A0y", "text1")));
+    }
+
+    @Test
     void zeroWidthCharactersAndBomAreRemovedNotSpaced() {
         assertEquals("zerowidthjoin", accepted(DEFAULT.clean("\uFEFFzero\u200Bwidth\u200C\u200D\u2060join", "text1")));
     }
@@ -148,14 +155,4 @@ class TextCleanerTest {
         assertEquals(Reason.TOO_LONG, rejected(copy.clean("12345678", "text1")).reason());
     }
 
-    @SuppressWarnings("unchecked")
-    static <T> T roundTrip(T value) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (T) in.readObject();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.anglespark.prep.pair;
 
+import static io.anglespark.prep.JavaSerialization.roundTrip;
 import io.anglespark.prep.Reason;
 import io.anglespark.prep.RowRef;
 import io.anglespark.prep.pair.DuplicateResolver.ConflictPolicy;
@@ -133,14 +134,4 @@ class DuplicateResolverTest {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    static <T> T roundTrip(T value) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (T) in.readObject();
-        }
-    }
 }

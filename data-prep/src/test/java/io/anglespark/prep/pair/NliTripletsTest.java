@@ -1,5 +1,6 @@
 package io.anglespark.prep.pair;
 
+import static io.anglespark.prep.JavaSerialization.roundTrip;
 import io.anglespark.prep.NliLabel;
 import io.anglespark.prep.RowRef;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,6 @@ class NliTripletsTest {
     @Test
     void resultSurvivesJavaSerialization() throws Exception {
         NliTriplets.Result r = NliTriplets.build(List.of(row(1, ENTAILMENT), row(2, CONTRADICTION)));
-        assertEquals(r, DuplicateResolverTest.roundTrip(r));
+        assertEquals(r, roundTrip(r));
     }
 }

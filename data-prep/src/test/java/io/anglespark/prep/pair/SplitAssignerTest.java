@@ -1,5 +1,6 @@
 package io.anglespark.prep.pair;
 
+import static io.anglespark.prep.JavaSerialization.roundTrip;
 import io.anglespark.prep.Split;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,7 +87,7 @@ class SplitAssignerTest {
     @Test
     void assignerSurvivesJavaSerialization() throws Exception {
         SplitAssigner a = new SplitAssigner(99, 0.15, 0.05);
-        SplitAssigner copy = DuplicateResolverTest.roundTrip(a);
+        SplitAssigner copy = roundTrip(a);
         assertEquals(a, copy);
         assertEquals(a.assign("x"), copy.assign("x"));
     }

@@ -1,5 +1,6 @@
 package io.anglespark.prep.read;
 
+import static io.anglespark.prep.JavaSerialization.roundTrip;
 import io.anglespark.prep.ScoreRange;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +54,6 @@ class ColumnMappingTest {
         columns.put("query", "changed");
         assertEquals(List.of("q", "pos", "neg"), m.sourceColumns());
         assertEquals("pos", m.column("positive"));
-        assertEquals(m, Reading.roundTrip(m));
+        assertEquals(m, roundTrip(m));
     }
 }

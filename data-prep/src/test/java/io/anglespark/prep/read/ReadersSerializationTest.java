@@ -1,5 +1,6 @@
 package io.anglespark.prep.read;
 
+import static io.anglespark.prep.JavaSerialization.roundTrip;
 import io.anglespark.prep.ScoreRange;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +12,10 @@ class ReadersSerializationTest {
 
     private static void assertSurvives(InputFormat format, String header, String line) {
         RecordReader bound = format.bind("f", header);
-        RecordReader shipped = Reading.roundTrip(bound);
+        RecordReader shipped = roundTrip(bound);
         assertEquals(bound.read(line), shipped.read(line));
         assertNotNull(Reading.accepted(shipped.read(line)));
-        InputFormat shippedFormat = Reading.roundTrip(format);
+        InputFormat shippedFormat = roundTrip(format);
         assertEquals(bound.read(line), shippedFormat.bind("f", header).read(line));
     }
 

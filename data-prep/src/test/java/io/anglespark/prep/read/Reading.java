@@ -91,20 +91,4 @@ final class Reading {
     static void assertRejected(Outcome<?> outcome, Reason reason) {
         assertEquals(reason, rejected(outcome).reason(), () -> "for " + outcome);
     }
-
-    /** Java-serializes and deserializes, as Spark ships a reader to executors. */
-    @SuppressWarnings("unchecked")
-    static <T> T roundTrip(T value) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                out.writeObject(value);
-            }
-            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-                return (T) in.readObject();
-            }
-        } catch (IOException | ClassNotFoundException e) {
-            throw new AssertionError("not serializable: " + value, e);
-        }
-    }
 }

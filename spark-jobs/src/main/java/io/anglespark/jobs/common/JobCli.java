@@ -8,7 +8,7 @@ import java.util.List;
 /** Options every job takes: a HOCON file, {@code --set} overrides, and output handling. */
 public class JobCli {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "HOCON configuration (local file or Hadoop path). Default: ${DEFAULT-VALUE}")
+            description = "HOCON configuration (local file or Hadoop path). Default: conf/<job>.conf (the submit scripts pass it).")
     public String config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",

@@ -94,7 +94,7 @@ public final class RunManifest {
                 }
                 Properties p = new Properties();
                 p.load(in);
-                String id = p.getProperty("git.commit.id", "unknown");
+                String id = p.getProperty("git.commit.id.full", "unknown");
                 return "true".equals(p.getProperty("git.dirty")) ? id + "-dirty" : id;
             } catch (IOException e) {
                 return "unknown";

@@ -24,11 +24,12 @@ import java.util.Set;
  * @param neutralLabel         label for neutral NLI pairs; null drops them (the default)
  * @param hashSplit            split assignment for inputs with {@code split = hash}
  * @param quarantineRawChars   raw text kept per quarantined row
+ * @param rowsPerFile          rows per output Parquet file (about); fewer, larger files than one per partition
  */
 public record PrepareConfig(String dataRoot, String output, boolean overwrite, List<InputSpec> inputs,
                             CleaningRules cleaning, boolean normalizeScores, ConflictPolicy conflictPolicy,
                             boolean removeOverlapFromTrain, boolean nliPairs, boolean nliTriplets, Double neutralLabel,
-                            SplitAssigner hashSplit, int quarantineRawChars, double progressIntervalSeconds)
+                            SplitAssigner hashSplit, int quarantineRawChars, int rowsPerFile, double progressIntervalSeconds)
         implements Serializable {
 
     public static final String ROOT = "prepare";
@@ -83,6 +84,7 @@ public record PrepareConfig(String dataRoot, String output, boolean overwrite, L
         SplitAssigner assigner = new SplitAssigner(seed, dev, test);
 
         int rawChars = r.section("quarantine").intIn("raw-max-chars", 1000, 0, 1_000_000);
+        int rowsPerFile = r.intIn("rows-per-file", 1_000_000, 1, Integer.MAX_VALUE);
         double progress = r.doubleIn("progress-interval-s", 10, 0.1, 3600);
 
         for (InputSpec in : inputs) {
@@ -95,11 +97,6 @@ public record PrepareConfig(String dataRoot, String output, boolean overwrite, L
         }
         r.rejectUnknownKeys();
         return new PrepareConfig(dataRoot, output, overwrite, inputs, cleaning, normalize, policy, removeOverlap,
-                nliPairs, nliTriplets, neutralLabel, assigner, rawChars, progress);
-    }
-
-    public PrepareConfig withOutput(String newOutput, boolean newOverwrite) {
-        return new PrepareConfig(dataRoot, newOutput, newOverwrite, inputs, cleaning, normalizeScores, conflictPolicy,
-                removeOverlapFromTrain, nliPairs, nliTriplets, neutralLabel, hashSplit, quarantineRawChars, progressIntervalSeconds);
+                nliPairs, nliTriplets, neutralLabel, assigner, rawChars, rowsPerFile, progress);
     }
 }

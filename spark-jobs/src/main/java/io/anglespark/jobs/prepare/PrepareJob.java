@@ -259,10 +259,6 @@ public final class PrepareJob implements Callable<Integer> {
         Map<String, Long> pairCounts = countBySplit(pairs.map(p -> p.source() + "/" + p.split().label()));
         Map<String, Long> tripletCounts = countBySplit(triplets.map(t -> t.source() + "/" + t.split().label()));
         Map<String, Long> positiveCounts = countBySplit(positives.map(t -> t.source() + "/" + t.split().label()));
-        write(spark, pairs.map(p -> p.toRow(anyMultiFile && multiFile.contains(p.ref().input()))), Outputs.PAIRS, out + "/pairs");
-        write(spark, triplets.map(Outputs.Triplet::toRow), Outputs.TRIPLETS, out + "/triplets");
-        write(spark, positives.map(Outputs.Triplet::toRow), Outputs.POSITIVES, out + "/positives");
-        write(spark, quarantine.map(Outputs.Quarantined::toRow), Outputs.QUARANTINE, out + "/quarantine");
         long quarantined = 0;
         for (String in : ledger.inputs()) {
             for (Map.Entry<String, Long> e : ledger.fates(in).entrySet()) {
@@ -271,6 +267,11 @@ public final class PrepareJob implements Callable<Integer> {
                 }
             }
         }
+        int rowsPerFile = cfg.rowsPerFile();
+        write(spark, pairs.map(p -> p.toRow(anyMultiFile && multiFile.contains(p.ref().input()))), sum(pairCounts), rowsPerFile, Outputs.PAIRS, out + "/pairs");
+        write(spark, triplets.map(Outputs.Triplet::toRow), sum(tripletCounts), rowsPerFile, Outputs.TRIPLETS, out + "/triplets");
+        write(spark, positives.map(Outputs.Triplet::toRow), sum(positiveCounts), rowsPerFile, Outputs.POSITIVES, out + "/positives");
+        write(spark, quarantine.map(Outputs.Quarantined::toRow), quarantined, rowsPerFile, Outputs.QUARANTINE, out + "/quarantine");
         manifest.stage("write");
 
         PrepareReport report = new PrepareReport(out, ledger, pairCounts, tripletCounts, positiveCounts, quarantined, dedup, overlap);
@@ -340,8 +341,10 @@ public final class PrepareJob implements Callable<Integer> {
         return parts.stream().reduce(op).orElseThrow();
     }
 
-    private static void write(SparkSession spark, JavaRDD<Row> rows, StructType schema, String path) {
-        spark.createDataFrame(rows, schema).write().parquet(path);
+    /** Writes Parquet in files of at most about {@code rowsPerFile} rows, rather than one small file per partition. */
+    private static void write(SparkSession spark, JavaRDD<Row> rows, long count, int rowsPerFile, StructType schema, String path) {
+        int files = (int) Math.max(1, Math.min(rows.getNumPartitions(), (count + rowsPerFile - 1) / rowsPerFile));
+        spark.createDataFrame(rows.coalesce(files), schema).write().parquet(path);
     }
 
     private static String textKey(Outputs.Pair p) {
