@@ -23,13 +23,21 @@ public enum Reason {
     EMPTY_TEXT("empty_text", Bucket.QUARANTINED),
     TOO_LONG("too_long", Bucket.QUARANTINED),
     DUPLICATE_CONFLICT("duplicate_conflict", Bucket.QUARANTINED),
+    /** A duplicate link from an issue to itself (a links-file row whose every target is its own id). */
+    SELF_LINK("self_link", Bucket.QUARANTINED),
 
     // --- dropped: a valid row removed by a configured rule
     DUPLICATE_MERGED("duplicate_merged", Bucket.DROPPED),
     NEUTRAL_LABEL("neutral_label", Bucket.DROPPED),
     EVAL_OVERLAP("eval_overlap", Bucket.DROPPED),
     /** An NLI row not written as a pair (pairs off) and in no triplet (no partner of the other label). */
-    NLI_UNPAIRED("nli_unpaired", Bucket.DROPPED);
+    NLI_UNPAIRED("nli_unpaired", Bucket.DROPPED),
+    /** A GitHub object with a {@code pull_request} field: a pull request, not an issue. */
+    PULL_REQUEST("pull_request", Bucket.DROPPED),
+    /** A duplicate link row every one of whose named issues is absent from the corpus. */
+    LINK_TARGET_ABSENT("link_target_absent", Bucket.DROPPED),
+    /** An issue comment whose issue is not in the corpus. */
+    COMMENT_ORPHAN("comment_orphan", Bucket.DROPPED);
 
     public enum Bucket { WRITTEN, QUARANTINED, DROPPED }
 

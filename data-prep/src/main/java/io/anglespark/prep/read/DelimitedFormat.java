@@ -33,7 +33,7 @@ public record DelimitedFormat(Dialect dialect, ColumnMapping mapping) implements
         }
 
         Outcome<List<String>> split(String line) {
-            return this == TSV ? Outcome.accept(Arrays.asList(ReadSupport.splitTab(line))) : CsvLine.split(line);
+            return this == TSV ? Outcome.accept(Arrays.asList(ReadSupport.splitTab(line))) : CsvSyntax.splitLine(line);
         }
     }
 

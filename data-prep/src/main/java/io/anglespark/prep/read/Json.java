@@ -12,8 +12,11 @@ import io.anglespark.prep.Reason;
 
 import java.util.Locale;
 
-/** One JSON object per line, strictly: trailing tokens and repeated keys make a line invalid. */
-final class Json {
+/**
+ * One JSON object per line, strictly: trailing tokens and repeated keys make a line invalid. Public for the record
+ * readers of other packages ({@code io.anglespark.prep.issues}); not a stable API.
+ */
+public final class Json {
     /** Configured once and only read from; ObjectMapper is thread-safe for reading. */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -25,7 +28,7 @@ final class Json {
     }
 
     /** The line as a JSON object, else {@link Reason#INVALID_JSON} with the parser's complaint. */
-    static Outcome<ObjectNode> object(String line) {
+    public static Outcome<ObjectNode> object(String line) {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
@@ -72,7 +75,7 @@ final class Json {
     }
 
     /** {@code an array}, {@code null}, {@code a number}, ... */
-    static String kind(JsonNode v) {
+    public static String kind(JsonNode v) {
         return switch (v.getNodeType()) {
             case NULL -> "null";
             case ARRAY, OBJECT -> "an " + v.getNodeType().name().toLowerCase(Locale.ROOT);

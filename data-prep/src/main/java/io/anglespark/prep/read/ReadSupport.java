@@ -7,10 +7,13 @@ import io.anglespark.prep.Reason;
 import java.util.List;
 import java.util.Optional;
 
-/** Rules every line reader shares: CR stripping, blank lines, TAB splitting, header columns, NLI labels, details. */
-final class ReadSupport {
+/**
+ * Rules every line reader shares: CR stripping, blank lines, TAB splitting, header columns, NLI labels, details.
+ * Public for the record readers of other packages ({@code io.anglespark.prep.issues}); not a stable API.
+ */
+public final class ReadSupport {
     /** The most characters of a value that a rejection detail quotes. */
-    static final int MAX_QUOTED = 80;
+    public static final int MAX_QUOTED = 80;
 
     private ReadSupport() {
     }
@@ -46,7 +49,7 @@ final class ReadSupport {
     }
 
     /** The value in single quotes, cut to {@link #MAX_QUOTED} characters (never inside a surrogate pair). */
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value == null) {
             return "null";
         }
@@ -90,7 +93,7 @@ final class ReadSupport {
      *
      * @throws IllegalArgumentException naming the file and column when it is absent or appears twice
      */
-    static int columnIndex(String file, List<String> names, String column) {
+    public static int columnIndex(String file, List<String> names, String column) {
         int found = -1;
         for (int i = 0; i < names.size(); i++) {
             if (names.get(i).strip().equals(column)) {
@@ -113,7 +116,7 @@ final class ReadSupport {
         return name + " field (" + (index + 1) + ")";
     }
 
-    static String requireName(String name, String what) {
+    public static String requireName(String name, String what) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException(what + " must be a non-blank name, got " + quote(name));
         }

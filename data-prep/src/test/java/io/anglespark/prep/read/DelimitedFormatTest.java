@@ -72,10 +72,10 @@ class DelimitedFormatTest {
 
     @Test
     void csvSplitterCases() {
-        assertEquals(Outcome.accept(List.of("a", "", "")), CsvLine.split("a,,"));
-        assertEquals(Outcome.accept(List.of("", "x")), CsvLine.split("\"\",x"));
-        assertEquals(Outcome.accept(List.of("\"")), CsvLine.split("\"\"\"\""));
-        assertEquals(Outcome.accept(List.of(" \"a\" ")), CsvLine.split(" \"a\" "), "a field is quoted only when it starts with a quote");
-        Reading.assertRejected(CsvLine.split("\"a\"\""), Reason.MALFORMED_RECORD);
+        assertEquals(Outcome.accept(List.of("a", "", "")), CsvSyntax.splitLine("a,,"));
+        assertEquals(Outcome.accept(List.of("", "x")), CsvSyntax.splitLine("\"\",x"));
+        assertEquals(Outcome.accept(List.of("\"")), CsvSyntax.splitLine("\"\"\"\""));
+        assertEquals(Outcome.accept(List.of(" \"a\" ")), CsvSyntax.splitLine(" \"a\" "), "a field is quoted only when it starts with a quote");
+        Reading.assertRejected(CsvSyntax.splitLine("\"a\"\""), Reason.MALFORMED_RECORD);
     }
 }

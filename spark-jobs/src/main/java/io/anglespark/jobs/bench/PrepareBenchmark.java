@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigReader;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.jobs.common.JobMain;
 import io.anglespark.jobs.common.SparkSessions;
 import io.anglespark.jobs.prepare.PrepareConfig;
 import io.anglespark.jobs.prepare.PrepareJob;
@@ -47,7 +48,7 @@ public final class PrepareBenchmark implements Callable<Integer> {
     JobCli cli = new JobCli();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new PrepareBenchmark()).execute(args));
+        System.exit(JobMain.execute("bench-prepare", new PrepareBenchmark(), args));
     }
 
     record Settings(long rows, int files, long seed, double duplicateFraction, double badFraction, String workDir, String report) {

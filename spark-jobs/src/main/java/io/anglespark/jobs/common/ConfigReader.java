@@ -180,6 +180,19 @@ public final class ConfigReader {
         }
     }
 
+    /** A list of strings, e.g. {@code ["duplicate"]}; null when absent. */
+    public List<String> optionalStringList(String name) {
+        read.add(name);
+        if (!config.hasPath(quote(name))) {
+            return null;
+        }
+        try {
+            return config.getStringList(quote(name));
+        } catch (WrongType e) {
+            throw new ConfigException("config key '" + key(name) + "' = " + render(name) + ": must be a list of strings");
+        }
+    }
+
     /** A list of objects; each element is read with its own reader keyed {@code name[i]}. */
     public List<ConfigReader> objectList(String name) {
         read.add(name);

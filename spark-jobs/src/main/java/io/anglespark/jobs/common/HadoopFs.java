@@ -85,7 +85,20 @@ public final class HadoopFs {
         }
     }
 
-    private static InputStream open(String file, Configuration conf) throws IOException {
+    /** A path with a scheme or a leading '/' is taken as is; anything else is under {@code root}. */
+    public static String resolve(String root, String path) {
+        if (path.startsWith("/") || path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+            return path;
+        }
+        return root.endsWith("/") ? root + path : root + "/" + path;
+    }
+
+    /** A (possibly compressed) text file as a UTF-8 reader. */
+    public static java.io.Reader openReader(String file, Configuration conf) throws IOException {
+        return new BufferedReader(new InputStreamReader(open(file, conf), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    static InputStream open(String file, Configuration conf) throws IOException {
         Path p = new Path(file);
         FileSystem fs = p.getFileSystem(conf);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
@@ -123,6 +136,26 @@ public final class HadoopFs {
         if (!fs.rename(tmp, target)) {
             fs.delete(tmp, false);
             throw new IOException("could not rename " + tmp + " to " + target);
+        }
+    }
+
+    /**
+     * Makes an output folder ready: refuses an existing one unless {@code overwrite}, which deletes it.
+     * Call after the inputs were checked, so a failed run never deletes a previous output.
+     */
+    public static void prepareOutput(String output, boolean overwrite, String overwriteKey, Configuration conf) throws IOException {
+        if (exists(output, conf)) {
+            if (!overwrite) {
+                throw new OutputExistsException("output " + output + " already exists; pass --overwrite (or " + overwriteKey + " = true) to replace it");
+            }
+            delete(output, conf);
+        }
+    }
+
+    /** The output folder exists and overwriting was not asked for. */
+    public static final class OutputExistsException extends IllegalStateException {
+        public OutputExistsException(String message) {
+            super(message);
         }
     }
 

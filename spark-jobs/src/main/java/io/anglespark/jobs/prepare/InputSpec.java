@@ -93,11 +93,7 @@ public record InputSpec(String name, String source, Format format, String path, 
         }
     }
 
-    /** A path with a scheme or a leading '/' is taken as is; anything else is under the data root. */
-    static String resolve(String dataRoot, String path) {
-        if (path.startsWith("/") || path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-            return path;
-        }
-        return dataRoot.endsWith("/") ? dataRoot + path : dataRoot + "/" + path;
+    public static String resolve(String dataRoot, String path) {
+        return io.anglespark.jobs.common.HadoopFs.resolve(dataRoot, path);
     }
 }

@@ -1,5 +1,6 @@
 package io.anglespark.jobs.prepare;
 
+import io.anglespark.jobs.common.Outputs;
 import io.anglespark.prep.Example;
 import io.anglespark.prep.NliLabel;
 import io.anglespark.prep.Reason;

@@ -1,11 +1,14 @@
 package io.anglespark.jobs.prepare;
 
+import io.anglespark.jobs.common.Outputs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.anglespark.jobs.common.ConfigException;
+import io.anglespark.jobs.common.Accounting;
 import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.ParquetOut;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
 import io.anglespark.prep.Example;
@@ -73,17 +76,7 @@ public final class PrepareJob implements Callable<Integer> {
     JobCli cli = new JobCli();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new PrepareJob()).setExecutionExceptionHandler(PrepareJob::userError).execute(args));
-    }
-
-    private static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        if (e instanceof ConfigException || e instanceof HadoopFs.InputException || e instanceof OutputExistsException) {
-            cmd.getErr().println("prepare: " + e.getMessage());
-            return 2;
-        }
-        cmd.getErr().println("prepare failed: " + e);
-        e.printStackTrace(cmd.getErr());
-        return 1;
+        System.exit(JobMain.execute("prepare", new PrepareJob(), args));
     }
 
     @Override
@@ -108,13 +101,6 @@ public final class PrepareJob implements Callable<Integer> {
         return 0;
     }
 
-    /** The output folder exists and {@code overwrite} is off. */
-    public static final class OutputExistsException extends IllegalStateException {
-        OutputExistsException(String message) {
-            super(message);
-        }
-    }
-
     public static PrepareReport run(SparkSession spark, PrepareConfig cfg) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
@@ -127,13 +113,7 @@ public final class PrepareJob implements Callable<Integer> {
             files.put(in.name(), HadoopFs.listInputFiles(in.name(), in.path(), hadoop));
         }
         String out = cfg.output();
-        if (HadoopFs.exists(out, hadoop)) {
-            if (!cfg.overwrite()) {
-                throw new OutputExistsException("output " + out + " already exists; pass --overwrite (or prepare.overwrite = true) to replace it");
-            }
-            LOG.info("overwriting {}", out);
-            HadoopFs.delete(out, hadoop);
-        }
+        HadoopFs.prepareOutput(out, cfg.overwrite(), PrepareConfig.ROOT + ".overwrite", hadoop);
         manifest.root().set("inputs", inputsJson(manifest, cfg, files));
         manifest.stage("list_inputs");
 
@@ -242,16 +222,8 @@ public final class PrepareJob implements Callable<Integer> {
         }
 
         // ---- conservation: one settled fate per row, counted per input, must equal rows read
-        union(fateParts, JavaPairRDD::union)
-                .reduceByKey(Fate::settle)
-                .map(t -> t._1().input() + "\t" + t._2().key())
-                .countByValue()
-                .forEach((k, n) -> {
-                    String[] kv = k.split("\t", 2);
-                    ledger.addFate(kv[0], kv[1], n);
-                });
+        Accounting.settleAndVerify(fateParts, ledger);
         manifest.stage("pair_and_account");
-        ledger.verify();
 
         // ---- write
         boolean anyMultiFile = !multiFile.isEmpty();
@@ -268,10 +240,10 @@ public final class PrepareJob implements Callable<Integer> {
             }
         }
         int rowsPerFile = cfg.rowsPerFile();
-        write(spark, pairs.map(p -> p.toRow(anyMultiFile && multiFile.contains(p.ref().input()))), sum(pairCounts), rowsPerFile, Outputs.PAIRS, out + "/pairs");
-        write(spark, triplets.map(Outputs.Triplet::toRow), sum(tripletCounts), rowsPerFile, Outputs.TRIPLETS, out + "/triplets");
-        write(spark, positives.map(Outputs.Triplet::toRow), sum(positiveCounts), rowsPerFile, Outputs.POSITIVES, out + "/positives");
-        write(spark, quarantine.map(Outputs.Quarantined::toRow), quarantined, rowsPerFile, Outputs.QUARANTINE, out + "/quarantine");
+        ParquetOut.write(spark, pairs.map(p -> p.toRow(anyMultiFile && multiFile.contains(p.ref().input()))), sum(pairCounts), rowsPerFile, Outputs.PAIRS, out + "/pairs");
+        ParquetOut.write(spark, triplets.map(Outputs.Triplet::toRow), sum(tripletCounts), rowsPerFile, Outputs.TRIPLETS, out + "/triplets");
+        ParquetOut.write(spark, positives.map(Outputs.Triplet::toRow), sum(positiveCounts), rowsPerFile, Outputs.POSITIVES, out + "/positives");
+        ParquetOut.write(spark, quarantine.map(Outputs.Quarantined::toRow), quarantined, rowsPerFile, Outputs.QUARANTINE, out + "/quarantine");
         manifest.stage("write");
 
         PrepareReport report = new PrepareReport(out, ledger, pairCounts, tripletCounts, positiveCounts, quarantined, dedup, overlap);
@@ -339,12 +311,6 @@ public final class PrepareJob implements Callable<Integer> {
 
     private static <T> T union(List<T> parts, java.util.function.BinaryOperator<T> op) {
         return parts.stream().reduce(op).orElseThrow();
-    }
-
-    /** Writes Parquet in files of at most about {@code rowsPerFile} rows, rather than one small file per partition. */
-    private static void write(SparkSession spark, JavaRDD<Row> rows, long count, int rowsPerFile, StructType schema, String path) {
-        int files = (int) Math.max(1, Math.min(rows.getNumPartitions(), (count + rowsPerFile - 1) / rowsPerFile));
-        spark.createDataFrame(rows.coalesce(files), schema).write().parquet(path);
     }
 
     private static String textKey(Outputs.Pair p) {

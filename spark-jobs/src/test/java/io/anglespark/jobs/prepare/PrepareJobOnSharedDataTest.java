@@ -1,8 +1,10 @@
 package io.anglespark.jobs.prepare;
 
+import io.anglespark.jobs.common.Outputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anglespark.jobs.TestSpark;
+import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.prep.SharedData;
 import io.anglespark.prep.account.Ledger;
@@ -173,7 +175,7 @@ class PrepareJobOnSharedDataTest {
 
     @Test
     void anExistingOutputIsRefusedUnlessOverwriting() throws Exception {
-        PrepareJob.OutputExistsException e = assertThrows(PrepareJob.OutputExistsException.class, () -> PrepareJob.run(spark, config));
+        HadoopFs.OutputExistsException e = assertThrows(HadoopFs.OutputExistsException.class, () -> PrepareJob.run(spark, config));
         assertTrue(e.getMessage().contains(out.toString()) && e.getMessage().contains("--overwrite"), e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package io.anglespark.jobs.prepare;
+package io.anglespark.jobs.common;
 
 import io.anglespark.prep.Reason;
 import io.anglespark.prep.RowRef;
@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.StructType;
 
 import java.io.Serializable;
 
-/** The job's output records and their explicit Parquet schemas (Spark's bean encoder does not read records). */
+/** The prepared-data output records and their explicit Parquet schemas (shared by the prepare and issue-pairs jobs) (Spark's bean encoder does not read records). */
 public final class Outputs {
     private Outputs() {
     }
@@ -51,24 +51,24 @@ public final class Outputs {
             .add("raw", DataTypes.StringType, false);
 
     /** A format-A pair, identified by its representative row. */
-    record Pair(RowRef ref, String text1, String text2, double label, String source, Split split) implements Serializable {
-        Row toRow(boolean withFileName) {
+    public record Pair(RowRef ref, String text1, String text2, double label, String source, Split split) implements Serializable {
+        public Row toRow(boolean withFileName) {
             return RowFactory.create(ref.id(withFileName), text1, text2, label, source, split.label());
         }
     }
 
     /** A format-B or format-C example; negative is null for B. */
-    record Triplet(String id, String query, String positive, String negative, String source, Split split,
+    public record Triplet(String id, String query, String positive, String negative, String source, Split split,
                    java.util.List<RowRef> refs) implements Serializable {
-        Row toRow() {
+        public Row toRow() {
             return negative == null
                     ? RowFactory.create(id, query, positive, source, split.label())
                     : RowFactory.create(id, query, positive, negative, source, split.label());
         }
     }
 
-    record Quarantined(String source, RowRef ref, Reason reason, String detail, String raw) implements Serializable {
-        Row toRow() {
+    public record Quarantined(String source, RowRef ref, Reason reason, String detail, String raw) implements Serializable {
+        public Row toRow() {
             return RowFactory.create(source, ref.input(), ref.location(), reason.code(), detail, raw == null ? "" : raw);
         }
     }
