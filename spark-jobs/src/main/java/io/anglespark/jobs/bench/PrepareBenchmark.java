@@ -64,7 +64,7 @@ public final class PrepareBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String configPath = cli.config == null ? "conf/bench-prepare.conf" : cli.config;
+        String configPath = cli.configFile("bench-prepare");
         Settings s = Settings.from(JobConfigs.load(configPath, cli.overrides, new Configuration()));
         Path work = Paths.get(s.workDir()).toAbsolutePath();
         Path corpus = work.resolve("corpus");

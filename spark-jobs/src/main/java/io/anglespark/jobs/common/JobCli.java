@@ -23,4 +23,21 @@ public class JobCli {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     public boolean help;
+
+    /** The {@code --set} overrides, plus {@code --output} and {@code --overwrite} as keys under the job's root. */
+    public List<String> overrides(String root) {
+        List<String> all = new ArrayList<>(overrides);
+        if (output != null) {
+            all.add(root + ".output=" + output);
+        }
+        if (overwrite) {
+            all.add(root + ".overwrite=true");
+        }
+        return all;
+    }
+
+    /** The configuration file: {@code --config}, else {@code conf/<job>.conf} in the working directory. */
+    public String configFile(String job) {
+        return config == null ? "conf/" + job + ".conf" : config;
+    }
 }

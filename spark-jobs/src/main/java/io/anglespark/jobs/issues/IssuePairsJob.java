@@ -92,15 +92,8 @@ public final class IssuePairsJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> overrides = new ArrayList<>(cli.overrides);
-        if (cli.output != null) {
-            overrides.add(IssuePairsConfig.ROOT + ".output=" + cli.output);
-        }
-        if (cli.overwrite) {
-            overrides.add(IssuePairsConfig.ROOT + ".overwrite=true");
-        }
-        IssuePairsConfig config = IssuePairsConfig.from(JobConfigs.load(cli.config == null ? "conf/issue-pairs.conf" : cli.config,
-                overrides, new Configuration()));
+        IssuePairsConfig config = IssuePairsConfig.from(JobConfigs.load(cli.configFile("issue-pairs"),
+                cli.overrides(IssuePairsConfig.ROOT), new Configuration()));
         SparkSession spark = SparkSessions.create("angle-spark issue-pairs");
         try {
             IssuePairsReport r = run(spark, config);

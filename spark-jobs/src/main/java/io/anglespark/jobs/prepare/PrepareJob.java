@@ -81,15 +81,7 @@ public final class PrepareJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String configPath = cli.config == null ? "conf/prepare.conf" : cli.config;
-        List<String> overrides = new ArrayList<>(cli.overrides);
-        if (cli.output != null) {
-            overrides.add(PrepareConfig.ROOT + ".output=" + cli.output);
-        }
-        if (cli.overwrite) {
-            overrides.add(PrepareConfig.ROOT + ".overwrite=true");
-        }
-        PrepareConfig config = PrepareConfig.from(JobConfigs.load(configPath, overrides, new Configuration()));
+        PrepareConfig config = PrepareConfig.from(JobConfigs.load(cli.configFile("prepare"), cli.overrides(PrepareConfig.ROOT), new Configuration()));
         SparkSession spark = SparkSessions.create("angle-spark prepare");
         try {
             PrepareReport report = run(spark, config);
