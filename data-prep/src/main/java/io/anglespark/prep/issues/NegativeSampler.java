@@ -31,7 +31,7 @@ import java.util.Set;
  * negatives (possibly none), and sampling always ends.
  *
  * @param seed  changes every draw when changed
- * @param ratio negatives wanted per positive, at least 1
+ * @param ratio negatives wanted per positive, 0 or more (0: none)
  */
 public record NegativeSampler(long seed, int ratio) implements Serializable {
 
@@ -39,8 +39,8 @@ public record NegativeSampler(long seed, int ratio) implements Serializable {
     public static final int TRIES_PER_NEGATIVE = 20;
 
     public NegativeSampler {
-        if (ratio < 1) {
-            throw new IllegalArgumentException("ratio must be >= 1, got " + ratio);
+        if (ratio < 0) {
+            throw new IllegalArgumentException("ratio must be >= 0, got " + ratio);
         }
     }
 

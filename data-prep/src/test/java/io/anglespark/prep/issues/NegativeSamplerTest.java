@@ -71,6 +71,12 @@ class NegativeSamplerTest {
     void rejectsAnUnsortedPoolAndABadRatio() {
         assertThrows(IllegalArgumentException.class, () -> new NegativeSampler(1, 1).sample(List.of("b", "a"), List.of(), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> new NegativeSampler(1, 1).sample(List.of("a", "a"), List.of(), Map.of()));
-        assertThrows(IllegalArgumentException.class, () -> new NegativeSampler(1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new NegativeSampler(1, -1));
+    }
+
+    @Test
+    void ratioZeroDrawsNothing() {
+        assertTrue(new NegativeSampler(1, 0).sample(List.of("p\u0001a", "p\u0001b", "p\u0001c"),
+                List.of(List.of("p\u0001a", "p\u0001b")), java.util.Map.of()).isEmpty());
     }
 }
