@@ -1,5 +1,6 @@
 /**
- * The text encoder: WordPiece tokenizer, the BERT-family DL4J ComputationGraph with pretrained weights,
- * pooling and the AnglE loss. Sees ND4J, never Spark. Filled by the encoder issue; empty for now.
+ * The text encoder: the registry of pretrained BERT-family models, the WordPiece tokenizer, the ONNX
+ * weight reader, and (from the encoder issue on) the DL4J ComputationGraph, pooling and AnglE loss.
+ * Sees ND4J, never Spark.
  */
 package io.anglespark.model;
