@@ -10,11 +10,9 @@ import scala.Tuple2;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.function.Function;
 
@@ -22,7 +20,8 @@ import java.util.function.Function;
  * Reads formats whose records span lines (quoted multi-line CSV, JSON arrays) one whole file per task,
  * from {@code sc.binaryFiles}: the file (decompressed by its codec) is decoded as UTF-8 and handed to a
  * record splitter, whose records are streamed out and the file closed when they are exhausted. Such
- * files cannot be split between tasks; parallelism comes from having several files.
+ * files cannot be split between tasks; parallelism comes from having several files. Invalid UTF-8
+ * sequences become U+FFFD and are added to {@code invalidUtf8}, which the job reports.
  *
  * @param <T> what one record becomes
  */
@@ -35,9 +34,11 @@ public final class WholeFileRecordsFn<T> implements FlatMapFunction<Tuple2<Strin
     }
 
     private final Splitter<T> splitter;
+    private final org.apache.spark.util.LongAccumulator invalidUtf8;
 
-    public WholeFileRecordsFn(Splitter<T> splitter) {
+    public WholeFileRecordsFn(Splitter<T> splitter, org.apache.spark.util.LongAccumulator invalidUtf8) {
         this.splitter = splitter;
+        this.invalidUtf8 = invalidUtf8;
     }
 
     @Override
@@ -46,7 +47,8 @@ public final class WholeFileRecordsFn<T> implements FlatMapFunction<Tuple2<Strin
         CompressionCodec codec = new CompressionCodecFactory(data.getConfiguration()).getCodec(new Path(file._1()));
         InputStream raw = data.open();
         InputStream in = codec == null ? raw : codec.createInputStream(raw);
-        Reader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        CountingUtf8Reader decoded = new CountingUtf8Reader(in);
+        Reader reader = new BufferedReader(decoded, 1 << 16);
         Iterator<T> records = splitter.records(file._1(), reader);
         return new Iterator<>() {
             private boolean open = true;
@@ -58,6 +60,7 @@ public final class WholeFileRecordsFn<T> implements FlatMapFunction<Tuple2<Strin
                     open = false;
                     try {
                         reader.close();
+                        invalidUtf8.add(decoded.replaced());
                     } catch (IOException e) {
                         throw new UncheckedIOException("closing " + file._1(), e);
                     }

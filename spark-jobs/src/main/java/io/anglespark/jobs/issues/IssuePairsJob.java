@@ -36,6 +36,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -110,6 +111,7 @@ public final class IssuePairsJob implements Callable<Integer> {
         SparkSessions.attachProgress(spark, cfg.progressIntervalSeconds());
         RunManifest manifest = new RunManifest("issue-pairs", spark, cfg);
         int rawChars = cfg.quarantineRawChars();
+        LongAccumulator invalidUtf8 = sc.sc().longAccumulator("invalid UTF-8 sequences replaced");
 
         // ---- inputs, checked before anything is written
         Map<String, List<HadoopFs.InputFile>> files = new TreeMap<>();
@@ -139,11 +141,11 @@ public final class IssuePairsJob implements Callable<Integer> {
         List<JavaRDD<Parsed<List<DuplicateLink>>>> linkParts = new ArrayList<>();
         for (IssuePairsConfig.GitHubInput g : cfg.github()) {
             for (HadoopFs.InputFile f : files.get(g.name())) {
-                issueParts.add(wholeFile(sc, f.path(), new ReadFns.GitHubIssues(g.name(), issueReader, rawChars)));
+                issueParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.GitHubIssues(g.name(), issueReader, rawChars)));
             }
             if (g.comments() != null) {
                 for (HadoopFs.InputFile f : files.get(g.commentsInput())) {
-                    commentParts.add(wholeFile(sc, f.path(), new ReadFns.GitHubComments(g.commentsInput(), commentReader, rawChars)));
+                    commentParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.GitHubComments(g.commentsInput(), commentReader, rawChars)));
                 }
             }
         }
@@ -151,7 +153,7 @@ public final class IssuePairsJob implements Callable<Integer> {
             for (HadoopFs.InputFile f : files.get(t.name())) {
                 List<String> header = csvHeader(t.name(), f.path(), hadoop);
                 if (header != null) {
-                    issueParts.add(wholeFile(sc, f.path(), new ReadFns.TrackerIssues(t.name(), bind(t.name(), f.path(),
+                    issueParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.TrackerIssues(t.name(), bind(t.name(), f.path(),
                             () -> t.mapping().bind(f.path(), header)), rawChars)));
                 }
             }
@@ -159,7 +161,7 @@ public final class IssuePairsJob implements Callable<Integer> {
                 for (HadoopFs.InputFile f : files.get(t.linksInput())) {
                     List<String> header = csvHeader(t.linksInput(), f.path(), hadoop);
                     if (header != null) {
-                        linkParts.add(wholeFile(sc, f.path(), new ReadFns.TrackerLinks(t.linksInput(), bind(t.linksInput(), f.path(),
+                        linkParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.TrackerLinks(t.linksInput(), bind(t.linksInput(), f.path(),
                                 () -> t.linkColumns().bind(f.path(), header)), rawChars)));
                     }
                 }
@@ -172,6 +174,10 @@ public final class IssuePairsJob implements Callable<Integer> {
             rdd.map(p -> p.ref().input()).countByValue().forEach(ledger::addRead);
         }
         manifest.stage("read");
+        if (invalidUtf8.value() > 0) {
+            LOG.warn("{} invalid UTF-8 sequences in the inputs were replaced by U+FFFD (files read whole cannot quarantine a single line)",
+                    invalidUtf8.value());
+        }
 
         List<JavaPairRDD<RowRef, Fate>> fates = new ArrayList<>();
         List<JavaRDD<Outputs.Quarantined>> quarantine = new ArrayList<>();
@@ -293,6 +299,7 @@ public final class IssuePairsJob implements Callable<Integer> {
             ledger.fates(in).forEach(c::put);
         }
         manifest.root().set("result", manifest.toJson(report.summary()));
+        manifest.root().put("invalid_utf8_sequences_replaced", invalidUtf8.value());
         manifest.write(out, hadoop);
         for (JavaRDD<?> rdd : List.of(issues, comments, linkRows, built, docs, checked, pairRows)) {
             rdd.unpersist(false);
@@ -303,8 +310,8 @@ public final class IssuePairsJob implements Callable<Integer> {
         return report;
     }
 
-    private static <T> JavaRDD<T> wholeFile(JavaSparkContext sc, String file, WholeFileRecordsFn.Splitter<T> splitter) {
-        return sc.binaryFiles(file, 1).flatMap(new WholeFileRecordsFn<>(splitter));
+    private static <T> JavaRDD<T> wholeFile(JavaSparkContext sc, LongAccumulator invalidUtf8, String file, WholeFileRecordsFn.Splitter<T> splitter) {
+        return sc.binaryFiles(file, 1).flatMap(new WholeFileRecordsFn<>(splitter, invalidUtf8));
     }
 
     private static <T> JavaRDD<T> union(JavaSparkContext sc, List<JavaRDD<T>> parts) {

@@ -1,0 +1,57 @@
+package io.anglespark.jobs.common;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class CountingUtf8ReaderTest {
+
+    private static String readAll(Reader r) throws IOException {
+        StringBuilder b = new StringBuilder();
+        char[] buf = new char[777];
+        for (int n; (n = r.read(buf, 0, buf.length)) >= 0; ) {
+            b.append(buf, 0, n);
+        }
+        return b.toString();
+    }
+
+    @Test
+    void validTextPassesThroughUnchangedAcrossBufferBoundaries() throws IOException {
+        // 3- and 4-byte characters over several 64 KiB buffers, so sequences straddle the refills.
+        String text = "héllo 世界 🙂 ".repeat(20_000);
+        CountingUtf8Reader r = new CountingUtf8Reader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(text, readAll(r));
+        assertEquals(0, r.replaced());
+    }
+
+    @Test
+    void eachInvalidSequenceBecomesOneReplacementCharacterAndIsCounted() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes("ok ".getBytes(StandardCharsets.UTF_8));
+        b.write(0xFF);
+        b.writeBytes(" mid ".getBytes(StandardCharsets.UTF_8));
+        b.write(0xC3);
+        b.write(0x28);
+        b.writeBytes(" end".getBytes(StandardCharsets.UTF_8));
+        b.write(0xE2);
+        b.write(0x82);
+        CountingUtf8Reader r = new CountingUtf8Reader(new ByteArrayInputStream(b.toByteArray()));
+        assertEquals("ok \uFFFD mid \uFFFD( end\uFFFD", readAll(r));
+        assertEquals(3, r.replaced());
+    }
+
+    @Test
+    void anEmptyStreamIsEmptyAndReadingPastTheEndStaysAtTheEnd() throws IOException {
+        CountingUtf8Reader r = new CountingUtf8Reader(new ByteArrayInputStream("a".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("a", readAll(r));
+        assertEquals(-1, r.read(new char[4], 0, 4));
+        assertEquals(-1, r.read(new char[4], 0, 4));
+        assertEquals("", readAll(new CountingUtf8Reader(new ByteArrayInputStream(new byte[0]))));
+    }
+}
