@@ -120,7 +120,12 @@ public final class EncoderGraphFactory {
                     prev, ATTENTION_MASK);
             prev = layerName(i);
         }
-        b.addVertex(POOLED, new PoolingVertex(pooling, c.hidden()), prev, ATTENTION_MASK);
+        // cls pooling reads no mask; a vertex input that no op uses has no gradient, and DL4J's backward fails on it.
+        if (pooling == Pooling.CLS) {
+            b.addVertex(POOLED, new PoolingVertex(pooling, c.hidden()), prev);
+        } else {
+            b.addVertex(POOLED, new PoolingVertex(pooling, c.hidden()), prev, ATTENTION_MASK);
+        }
         b.setOutputs(POOLED);
         return b;
     }

@@ -38,6 +38,16 @@ public abstract class EncoderVertex extends SameDiffVertex {
     }
 
     @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(org.deeplearning4j.nn.graph.ComputationGraph graph, String name,
+                                                                      int idx, INDArray paramsView, boolean initializeParams,
+                                                                      org.nd4j.linalg.api.buffer.DataType networkDatatype) {
+        // DL4J keeps the vertex name in a private field only its own instantiate sets; the vertex it builds
+        // (views on paramsView, nothing allocated) is discarded.
+        super.instantiate(graph, name, idx, paramsView, false, networkDatatype);
+        return new ExternalGradientVertex(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
+    }
+
+    @Override
     public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
         return new Pair<>(null, currentMaskState);
     }

@@ -50,12 +50,14 @@ public class PoolingVertex extends EncoderVertex {
     public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> in, Map<String, SDVariable> p, Map<String, SDVariable> masks) {
         SDVariable x = in.get("x");
         SDVariable mask = in.get("mask");
-        SDVariable m3 = sd.expandDims(mask, 2); // [b, s, 1]
-        SDVariable pooled = switch (pooling) {
+        // Every op defined here must feed the output: SameDiff 1.0.0-M2.1 takes a dangling floating-point
+        // result (e.g. an unused expandDims of the mask under cls pooling) for a loss variable, and the
+        // vertex's backward then fails with "No variable/placeholder with name <output>-grad exists".
+        return switch (pooling) {
             case CLS -> cls(x);
-            case MEAN -> mean(x, mask, m3);
-            case CLS_AVG -> cls(x).add(mean(x, mask, m3)).mul(0.5);
-            case MAX -> x.add(m3.rsub(1.0).mul(MASKED_MAX)).max(1);
+            case MEAN -> mean(x, mask, sd.expandDims(mask, 2));
+            case CLS_AVG -> cls(x).add(mean(x, mask, sd.expandDims(mask, 2))).mul(0.5);
+            case MAX -> x.add(sd.expandDims(mask, 2).rsub(1.0).mul(MASKED_MAX)).max(1);
             case LAST -> {
                 SDVariable count = sd.cumsum(mask, false, false, 1);   // [b, s]: real tokens up to and including s
                 SDVariable total = mask.sum(true, 1);               // [b, 1]
@@ -64,9 +66,6 @@ public class PoolingVertex extends EncoderVertex {
                 yield x.mul(sd.expandDims(pick, 2)).sum(1);
             }
         };
-        // A final element-wise op: when the output came straight from a strided slice (cls) or a sum (last),
-        // DL4J 1.0.0-M2.1's backward failed with "No variable/placeholder with name strided_slice-grad exists".
-        return pooled.mul(1.0);
     }
 
     private static SDVariable cls(SDVariable x) {
@@ -79,7 +78,11 @@ public class PoolingVertex extends EncoderVertex {
 
     @Override
     public void defineParametersAndInputs(SDVertexParams params) {
-        params.defineInputs("x", "mask");
+        if (pooling == Pooling.CLS) {
+            params.defineInputs("x");
+        } else {
+            params.defineInputs("x", "mask");
+        }
     }
 
     @Override
