@@ -104,7 +104,7 @@ class OnnxRuntimeParityTest {
     }
 
     /** The model's pooling of ORT's hidden state over the first {@code n} (real) rows. */
-    private static double[] pool(float[][] h, int n, Pooling p) {
+    static double[] pool(float[][] h, int n, Pooling p) {
         double[] out = new double[h[0].length];
         for (int j = 0; j < out.length; j++) {
             double sum = 0;
@@ -120,7 +120,7 @@ class OnnxRuntimeParityTest {
         return out;
     }
 
-    private static float[][][] runOrt(OrtEnvironment env, OrtSession session, WordPieceTokenizer.Batch b) throws OrtException {
+    static float[][][] runOrt(OrtEnvironment env, OrtSession session, WordPieceTokenizer.Batch b) throws OrtException {
         long[][] ids = new long[b.size()][], mask = new long[b.size()][], types = new long[b.size()][b.width()];
         for (int r = 0; r < b.size(); r++) {
             ids[r] = TinyGraphs.toLong(b.inputIds()[r]);
