@@ -8,11 +8,12 @@ import java.util.Locale;
 /**
  * The pretrained encoders this project knows by name. Each is an ONNX export plus the Hugging Face
  * {@code tokenizer.json} it was trained with, read as class-path resources from a Maven Central jar
- * ({@code dev.langchain4j:langchain4j-embeddings-*}): nothing is downloaded at run time.
+ * ({@code dev.langchain4j:langchain4j-embeddings-*}): nothing is downloaded at run time. A user's own
+ * BERT-family export is described with {@link #fromFiles}.
  *
  * @param name        the registry name users write ({@code bge-small-en-v1.5})
- * @param onnx        class-path resource of the ONNX file
- * @param tokenizer   class-path resource of {@code tokenizer.json}
+ * @param onnx        class-path resource of the ONNX file, or {@code file:} and a path
+ * @param tokenizer   class-path resource of {@code tokenizer.json}, or {@code file:} and a path
  * @param pooling     the pooling the model was trained for
  * @param queryPrefix text the model expects before a query ("" when none)
  * @param config      its architecture
@@ -40,6 +41,20 @@ public record PretrainedModel(String name, String onnx, String tokenizer, Poolin
                 "unknown model '" + name + "' (known: " + Arrays.toString(all().stream().map(PretrainedModel::name).toArray()) + ")"));
     }
 
+    private static final String FILE = "file:";
+
+    /**
+     * A user's own BERT-family model: an ONNX export with the inputs and output of these ({@code input_ids},
+     * {@code attention_mask}, {@code token_type_ids} to {@code last_hidden_state}) and its WordPiece
+     * {@code tokenizer.json}. The architecture is given, not guessed; a file that does not match it fails when
+     * the weights are mapped, naming what is missing.
+     */
+    public static PretrainedModel fromFiles(String name, java.nio.file.Path onnx, java.nio.file.Path tokenizer, Pooling pooling,
+                                            String queryPrefix, BertConfig config) {
+        return new PretrainedModel(name, FILE + onnx.toAbsolutePath(), FILE + tokenizer.toAbsolutePath(), pooling,
+                queryPrefix == null ? "" : queryPrefix, config);
+    }
+
     public InputStream openOnnx() {
         return open(onnx, "ONNX file");
     }
@@ -49,6 +64,14 @@ public record PretrainedModel(String name, String onnx, String tokenizer, Poolin
     }
 
     private InputStream open(String resource, String what) {
+        if (resource.startsWith(FILE)) {
+            java.nio.file.Path p = java.nio.file.Path.of(resource.substring(FILE.length()));
+            try {
+                return new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(p), 1 << 16);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("model '" + name + "': cannot read its " + what + " " + p + ": " + e, e);
+            }
+        }
         InputStream in = PretrainedModel.class.getClassLoader().getResourceAsStream(resource);
         if (in == null) {
             throw new IllegalStateException("model '" + name + "': its " + what + " '" + resource + "' is not on the class path; add the "
