@@ -179,11 +179,12 @@ final class PairingFns {
     /** Format B and C rows as examples keyed by (source, split, exact texts), for removing exact duplicates. */
     static final class ExampleKeyFn implements PairFlatMapFunction<ReadRow, String, Outputs.Triplet> {
         private final Example.Kind kind;
-        private final boolean withFileNames;
+        private final java.util.Set<String> multiFileInputs;
 
-        ExampleKeyFn(Example.Kind kind, boolean withFileNames) {
+        /** @param multiFileInputs inputs read from several files: their ids carry the file name, so they stay unique */
+        ExampleKeyFn(Example.Kind kind, java.util.Set<String> multiFileInputs) {
             this.kind = kind;
-            this.withFileNames = withFileNames;
+            this.multiFileInputs = multiFileInputs;
         }
 
         @Override
@@ -192,7 +193,7 @@ final class PairingFns {
             if (e.kind() != kind) {
                 return List.<Tuple2<String, Outputs.Triplet>>of().iterator();
             }
-            Outputs.Triplet t = new Outputs.Triplet(r.ref().id(withFileNames), e.text1(), e.text2(), e.text3(), r.source(), r.split(), List.of(r.ref()));
+            Outputs.Triplet t = new Outputs.Triplet(r.ref().id(multiFileInputs.contains(r.ref().input())), e.text1(), e.text2(), e.text3(), r.source(), r.split(), List.of(r.ref()));
             return List.of(new Tuple2<>(tripletKey(t), t)).iterator();
         }
     }

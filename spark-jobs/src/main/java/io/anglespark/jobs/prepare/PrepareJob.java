@@ -193,12 +193,12 @@ public final class PrepareJob implements Callable<Integer> {
         if (cfg.nliTriplets()) {
             tripletParts.add(accepted.flatMapToPair(new PairingFns.NliByPremiseFn()).groupByKey().flatMap(new PairingFns.BuildTripletsFn()));
         }
-        tripletParts.add(accepted.flatMapToPair(new PairingFns.ExampleKeyFn(Example.Kind.TRIPLET, false)).values());
+        tripletParts.add(accepted.flatMapToPair(new PairingFns.ExampleKeyFn(Example.Kind.TRIPLET, multiFile)).values());
         JavaRDD<List<Outputs.Triplet>> tripletGroups = union(tripletParts, JavaRDD::union)
                 .mapToPair(t -> new Tuple2<>(PairingFns.tripletKey(t), t)).groupByKey()
                 .map(new PairingFns.FirstOfGroupFn()).persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<List<Outputs.Triplet>> positiveGroups = accepted
-                .flatMapToPair(new PairingFns.ExampleKeyFn(Example.Kind.POSITIVE_PAIR, false)).groupByKey()
+                .flatMapToPair(new PairingFns.ExampleKeyFn(Example.Kind.POSITIVE_PAIR, multiFile)).groupByKey()
                 .map(new PairingFns.FirstOfGroupFn()).persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<Outputs.Triplet> triplets = tripletGroups.map(g -> g.get(0));
         JavaRDD<Outputs.Triplet> positives = positiveGroups.map(g -> g.get(0));
@@ -218,7 +218,6 @@ public final class PrepareJob implements Callable<Integer> {
         manifest.stage("pair_and_account");
 
         // ---- write
-        boolean anyMultiFile = !multiFile.isEmpty();
         JavaRDD<Outputs.Quarantined> quarantine = union(quarantineParts, JavaRDD::union);
         Map<String, Long> pairCounts = countBySplit(pairs.map(p -> p.source() + "/" + p.split().label()));
         Map<String, Long> tripletCounts = countBySplit(triplets.map(t -> t.source() + "/" + t.split().label()));
@@ -232,7 +231,7 @@ public final class PrepareJob implements Callable<Integer> {
             }
         }
         int rowsPerFile = cfg.rowsPerFile();
-        ParquetOut.write(spark, pairs.map(p -> p.toRow(anyMultiFile && multiFile.contains(p.ref().input()))), sum(pairCounts), rowsPerFile, Outputs.PAIRS, out + "/pairs");
+        ParquetOut.write(spark, pairs.map(p -> p.toRow(multiFile.contains(p.ref().input()))), sum(pairCounts), rowsPerFile, Outputs.PAIRS, out + "/pairs");
         ParquetOut.write(spark, triplets.map(Outputs.Triplet::toRow), sum(tripletCounts), rowsPerFile, Outputs.TRIPLETS, out + "/triplets");
         ParquetOut.write(spark, positives.map(Outputs.Triplet::toRow), sum(positiveCounts), rowsPerFile, Outputs.POSITIVES, out + "/positives");
         ParquetOut.write(spark, quarantine.map(Outputs.Quarantined::toRow), quarantined, rowsPerFile, Outputs.QUARANTINE, out + "/quarantine");
