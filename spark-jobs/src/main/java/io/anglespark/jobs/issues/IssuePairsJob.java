@@ -141,11 +141,11 @@ public final class IssuePairsJob implements Callable<Integer> {
         List<JavaRDD<Parsed<List<DuplicateLink>>>> linkParts = new ArrayList<>();
         for (IssuePairsConfig.GitHubInput g : cfg.github()) {
             for (HadoopFs.InputFile f : files.get(g.name())) {
-                issueParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.GitHubIssues(g.name(), issueReader, rawChars)));
+                issueParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.GitHubObjects<Issue>(g.name(), issueReader::read, rawChars)));
             }
             if (g.comments() != null) {
                 for (HadoopFs.InputFile f : files.get(g.commentsInput())) {
-                    commentParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.GitHubComments(g.commentsInput(), commentReader, rawChars)));
+                    commentParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.GitHubObjects<IssueComment>(g.commentsInput(), commentReader::read, rawChars)));
                 }
             }
         }

@@ -4,10 +4,7 @@ import io.anglespark.jobs.common.WholeFileRecordsFn;
 import io.anglespark.prep.Outcome;
 import io.anglespark.prep.RowRef;
 import io.anglespark.prep.issues.DuplicateLink;
-import io.anglespark.prep.issues.GitHubCommentReader;
-import io.anglespark.prep.issues.GitHubIssueReader;
 import io.anglespark.prep.issues.Issue;
-import io.anglespark.prep.issues.IssueComment;
 import io.anglespark.prep.issues.JsonRecords;
 import io.anglespark.prep.issues.LinksFile;
 import io.anglespark.prep.issues.Rfc4180;
@@ -22,26 +19,20 @@ final class ReadFns {
     private ReadFns() {
     }
 
-    /** GitHub issue objects (JSON lines or a JSON array). */
-    record GitHubIssues(String input, GitHubIssueReader reader, int rawChars) implements WholeFileRecordsFn.Splitter<Parsed<Issue>> {
-        @Override
-        public Iterator<Parsed<Issue>> records(String file, Reader text) {
-            return WholeFileRecordsFn.map(JsonRecords.split(text), r -> {
-                RowRef ref = new RowRef(input, file, r.line());
-                return r.error() != null ? Parsed.rejected(ref, r.error(), r.text(), rawChars)
-                        : Parsed.of(ref, reader.read(r.text()), r.text(), rawChars);
-            });
-        }
+    /** Parses one JSON object's text; serializable, as the GitHub readers' {@code read} methods are. */
+    @FunctionalInterface
+    interface JsonParser<T> extends java.io.Serializable {
+        Outcome<T> parse(String json);
     }
 
-    /** GitHub issue-comment objects (JSON lines or a JSON array). */
-    record GitHubComments(String input, GitHubCommentReader reader, int rawChars) implements WholeFileRecordsFn.Splitter<Parsed<IssueComment>> {
+    /** GitHub API objects, issues or comments (JSON lines or a JSON array), each parsed by {@code parser}. */
+    record GitHubObjects<T>(String input, JsonParser<T> parser, int rawChars) implements WholeFileRecordsFn.Splitter<Parsed<T>> {
         @Override
-        public Iterator<Parsed<IssueComment>> records(String file, Reader text) {
+        public Iterator<Parsed<T>> records(String file, Reader text) {
             return WholeFileRecordsFn.map(JsonRecords.split(text), r -> {
                 RowRef ref = new RowRef(input, file, r.line());
                 return r.error() != null ? Parsed.rejected(ref, r.error(), r.text(), rawChars)
-                        : Parsed.of(ref, reader.read(r.text()), r.text(), rawChars);
+                        : Parsed.of(ref, parser.parse(r.text()), r.text(), rawChars);
             });
         }
     }
