@@ -115,20 +115,13 @@ public final class JsonRecords {
             if (pos < lim) {
                 return buf[pos];
             }
-            try {
-                int n;
-                do {
-                    n = in.read(buf, 0, buf.length);
-                } while (n == 0);
-                if (n < 0) {
-                    return -1;
-                }
-                pos = 0;
-                lim = n;
-                return buf[0];
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            int n = ReadSupport.fill(in, buf);
+            if (n < 0) {
+                return -1;
             }
+            pos = 0;
+            lim = n;
+            return buf[0];
         }
 
         @Override

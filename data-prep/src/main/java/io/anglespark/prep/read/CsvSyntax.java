@@ -4,7 +4,6 @@ import io.anglespark.prep.Outcome;
 import io.anglespark.prep.Reason;
 import io.anglespark.prep.Rejection;
 
-import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -266,20 +265,13 @@ public final class CsvSyntax {
             if (in == null) {
                 return -1;
             }
-            try {
-                int n;
-                do {
-                    n = in.read(buf, 0, buf.length);
-                } while (n == 0);
-                if (n < 0) {
-                    return -1;
-                }
-                pos = 0;
-                lim = n;
-                return buf[0];
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            int n = ReadSupport.fill(in, buf);
+            if (n < 0) {
+                return -1;
             }
+            pos = 0;
+            lim = n;
+            return buf[0];
         }
 
         private int read() {

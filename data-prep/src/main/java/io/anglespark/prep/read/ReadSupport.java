@@ -18,6 +18,23 @@ public final class ReadSupport {
     private ReadSupport() {
     }
 
+    /**
+     * Fills {@code buf} from {@code in} for the streaming record scanners: the number of chars read (never 0; a
+     * reader that returns 0 is asked again), or -1 at the end. An I/O error is rethrown unchecked, as the
+     * scanners are iterators.
+     */
+    public static int fill(java.io.Reader in, char[] buf) {
+        try {
+            int n;
+            do {
+                n = in.read(buf, 0, buf.length);
+            } while (n == 0);
+            return n;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Removes one trailing CR, which a CRLF file keeps when it is split on LF. */
     static String stripCr(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
