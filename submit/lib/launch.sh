@@ -2,7 +2,8 @@
 #  - with SPARK_HOME set: $SPARK_HOME/bin/spark-submit (any --master: local, spark://, yarn, k8s://);
 #  - without: Spark's own submit class (org.apache.spark.deploy.SparkSubmit) from the class path the
 #    build wrote, in local mode, so a fresh machine needs nothing but Java 17 and Maven.
-# The Java 17 flags come from conf/jvm.properties, Spark properties from conf/spark/*.properties.
+# The Java 17 flags and native thread settings come from conf/jvm.properties, Spark properties from
+# conf/spark/*.properties.
 
 ANGLE_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export ANGLE_HOME
@@ -14,6 +15,27 @@ export ANGLE_DATA_ROOT="${ANGLE_DATA_ROOT:-$ANGLE_HOME/../shared/data}"
 
 angle_jvm_flags() {
   sed -n 's/^jvm\.addOpens=//p' "$ANGLE_HOME/conf/jvm.properties"
+}
+
+# Native thread settings (conf/jvm.properties, keys native.NAME=VALUE), as NAME=VALUE lines.
+angle_native_env() {
+  sed -n 's/^native\.\([A-Z_]*\)=\(.*\)$/\1=\2/p' "$ANGLE_HOME/conf/jvm.properties"
+}
+
+# The ND4J native build to load: ANGLE_ND4J_EXTENSION when set (e.g. -onednn-avx2; empty for the portable
+# build), else the fastest build the jar carries that this CPU can run. The portable linux-x86_64 build is
+# always in the jar; the oneDNN builds only when it was built with -Pfast-cpu. An AVX-512 build crashes on a
+# CPU without AVX-512, so the choice reads /proc/cpuinfo.
+angle_nd4j_extension() {
+  if [ -n "${ANGLE_ND4J_EXTENSION+set}" ]; then echo "$ANGLE_ND4J_EXTENSION"; return; fi
+  local flags builds
+  flags="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)"
+  builds="$(unzip -l "$ANGLE_JAR" 'org/nd4j/linalg/cpu/nativecpu/bindings/*/libnd4jcpu.so' 2>/dev/null || true)"
+  if [[ "$builds" == *linux-x86_64-onednn-avx512/* && " $flags " == *" avx512f "* && " $flags " == *" avx512bw "* ]]; then
+    echo "-onednn-avx512"
+  elif [[ "$builds" == *linux-x86_64-onednn-avx2/* && " $flags " == *" avx2 "* ]]; then
+    echo "-onednn-avx2"
+  fi
 }
 
 angle_ensure_jar() {
@@ -57,10 +79,18 @@ angle_submit() {
   fi
   angle_ensure_jar
   local jvm_flags; jvm_flags="$(angle_jvm_flags)"
+  local nd4j_ext; nd4j_ext="$(angle_nd4j_extension)"
+  [ -n "$nd4j_ext" ] && jvm_flags="$jvm_flags -Dorg.bytedeco.javacpp.platform.extension=$nd4j_ext"
+  local env_confs=() kv
+  while IFS= read -r kv; do
+    [ -n "$kv" ] || continue
+    export "${kv?}"
+    env_confs+=(--conf "spark.executorEnv.$kv")
+  done < <(angle_native_env)
   local log_conf="-Dlog4j2.configurationFile=$ANGLE_HOME/conf/log4j2.properties"
   local submit_args=(--class "$main_class" --properties-file "$props"
     --conf "spark.driver.extraJavaOptions=$jvm_flags $log_conf"
-    --conf "spark.executor.extraJavaOptions=$jvm_flags")
+    --conf "spark.executor.extraJavaOptions=$jvm_flags" "${env_confs[@]}")
   [ -n "$master" ] && submit_args+=(--master "$master")
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --driver-memory "$driver_mem" "$ANGLE_JAR" "${job_args[@]}"

@@ -68,6 +68,47 @@ public final class Encoder {
         return pooled(b.inputIds(), b.attentionMask());
     }
 
+    /**
+     * Pooled embeddings [texts][hidden] of any number of texts, in their order, computed in batches of
+     * {@code batchSize} texts of similar token length (length bucketing: texts sorted by length, so each batch
+     * pads to a near-uniform width; dynamic padding to each batch's longest).
+     */
+    public float[][] embedAll(List<String> texts, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        int n = texts.size();
+        int[][] ids = new int[n][];
+        for (int i = 0; i < n; i++) {
+            ids[i] = tokenizer.encode(texts.get(i), maxLength);
+        }
+        Integer[] order = lengthOrder(ids);
+        float[][] out = new float[n][];
+        for (int start = 0; start < n; start += batchSize) {
+            int end = Math.min(n, start + batchSize);
+            List<int[]> rows = new java.util.ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                rows.add(ids[order[i]]);
+            }
+            WordPieceTokenizer.Batch b = tokenizer.pad(rows);
+            float[][] vectors = pooled(b.inputIds(), b.attentionMask());
+            for (int i = start; i < end; i++) {
+                out[order[i]] = vectors[i - start];
+            }
+        }
+        return out;
+    }
+
+    /** Indices of {@code rows} by ascending length (stable: equal lengths keep their order). */
+    public static Integer[] lengthOrder(int[][] rows) {
+        Integer[] order = new Integer[rows.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> rows[i].length));
+        return order;
+    }
+
     /** Pooled vectors of already tokenised, padded rows (token types 0). */
     public float[][] pooled(int[][] ids, int[][] mask) {
         INDArray out = graph.output(false, inputs(ids, mask))[0];

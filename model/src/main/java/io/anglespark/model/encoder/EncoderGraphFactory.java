@@ -45,9 +45,10 @@ import java.util.Map;
  * {@code layer0 .. layer<N-1>}
  * ({@link TransformerBlockVertex}, each also fed the mask), and {@value #POOLED} ({@link PoolingVertex},
  * [batch, hidden]), the graph output. Parameter keys are {@code <vertex>_<param>}, e.g.
- * {@code embeddings_position}, {@code layer3_qW} (the word table is {@code word_embeddings_W}); they
- * correspond one to one to {@link BertWeights}' names ({@code embeddings.position}, {@code layer.3.qW},
- * {@code embeddings.word}). The graph has no output layer: training code adds one
+ * {@code embeddings_position}, {@code layer3_ffnInW} (the word table is {@code word_embeddings_W}); they
+ * correspond one to one to {@link BertWeights}' names ({@code embeddings.position}, {@code layer.3.ffnInW},
+ * {@code embeddings.word}), except that each block holds Q, K and V as one fused {@code qkvW} [h, 3h] and
+ * {@code qkvB} [3h] ({@link #copyWeights} and {@link #weightsOf} convert). The graph has no output layer: training code adds one
  * (e.g. a loss layer on {@value #POOLED}) through {@link #graphBuilder}.
  */
 public final class EncoderGraphFactory {
@@ -164,8 +165,8 @@ public final class EncoderGraphFactory {
         src.put(EMBEDDINGS + "_lnBeta", w.embeddingLnBeta());
         for (int i = 0; i < w.layers().size(); i++) {
             BertWeights.Layer l = w.layers().get(i);
-            float[][] arrays = {l.qW(), l.qB(), l.kW(), l.kB(), l.vW(), l.vB(), l.attnOutW(), l.attnOutB(), l.ln1Gamma(), l.ln1Beta(),
-                    l.ffnInW(), l.ffnInB(), l.ffnOutW(), l.ffnOutB(), l.ln2Gamma(), l.ln2Beta()};
+            float[][] arrays = {fuseColumns(c.hidden(), l.qW(), l.kW(), l.vW()), fuseColumns(1, l.qB(), l.kB(), l.vB()), l.attnOutW(),
+                    l.attnOutB(), l.ln1Gamma(), l.ln1Beta(), l.ffnInW(), l.ffnInB(), l.ffnOutW(), l.ffnOutB(), l.ln2Gamma(), l.ln2Beta()};
             for (int j = 0; j < arrays.length; j++) {
                 src.put(layerName(i) + "_" + TransformerBlockVertex.PARAMS[j], arrays[j]);
             }
@@ -188,5 +189,55 @@ public final class EncoderGraphFactory {
             // BertWeights are row-major [in, out] (x @ W), the parameters 'c'-ordered in the same orientation.
             p.assign(Nd4j.create(e.getValue(), p.shape(), 'c').castTo(p.dataType()));
         }
+    }
+
+    /**
+     * The parameters of an encoder graph built here, as {@link BertWeights} (float copies; the fused Q/K/V split
+     * back), e.g. to export a trained graph.
+     */
+    public static BertWeights weightsOf(ComputationGraph g, BertConfig c, double layerNormEps, double maskBias) {
+        Map<String, INDArray> t = g.paramTable();
+        int h = c.hidden();
+        List<BertWeights.Layer> layers = new java.util.ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            String p = layerName(i) + "_";
+            float[][] qkvW = splitColumns(h, floats(t.get(p + "qkvW")));
+            float[][] qkvB = splitColumns(1, floats(t.get(p + "qkvB")));
+            layers.add(new BertWeights.Layer(qkvW[0], qkvB[0], qkvW[1], qkvB[1], qkvW[2], qkvB[2], floats(t.get(p + "attnOutW")),
+                    floats(t.get(p + "attnOutB")), floats(t.get(p + "ln1Gamma")), floats(t.get(p + "ln1Beta")), floats(t.get(p + "ffnInW")),
+                    floats(t.get(p + "ffnInB")), floats(t.get(p + "ffnOutW")), floats(t.get(p + "ffnOutB")), floats(t.get(p + "ln2Gamma")),
+                    floats(t.get(p + "ln2Beta"))));
+        }
+        String e = EMBEDDINGS + "_";
+        return new BertWeights(c, floats(t.get(WORD_EMBEDDINGS + "_W")), floats(t.get(e + "position")), floats(t.get(e + "tokenType")),
+                floats(t.get(e + "lnGamma")), floats(t.get(e + "lnBeta")), layers, layerNormEps, maskBias, Map.of());
+    }
+
+    /** Row-major [rows, n] matrices side by side: a row-major [rows, parts * n] matrix. */
+    static float[] fuseColumns(int rows, float[]... parts) {
+        int n = parts[0].length / rows;
+        float[] out = new float[rows * n * parts.length];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < parts.length; j++) {
+                System.arraycopy(parts[j], r * n, out, (r * parts.length + j) * n, n);
+            }
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #fuseColumns} for three parts. */
+    static float[][] splitColumns(int rows, float[] fused) {
+        int n = fused.length / rows / 3;
+        float[][] out = new float[3][rows * n];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < 3; j++) {
+                System.arraycopy(fused, (r * 3 + j) * n, out[j], r * n, n);
+            }
+        }
+        return out;
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 }

@@ -2,13 +2,20 @@ package io.anglespark.model.encoder;
 
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Common base of the encoder's custom vertices. Each subclass holds only plain configuration fields (no
+ * Common base of the encoder's custom vertices (their configuration side). DL4J's {@code SameDiffVertex} is
+ * extended for what its configuration side gives (parameter definitions and views, JSON, per-parameter training
+ * configuration); the computation is not SameDiff's: each subclass's {@code instantiate} returns a vertex whose
+ * forward and backward passes are written with ND4J ops ({@link TransformerBlock}, {@link EmbeddingBlock},
+ * {@link PoolingBlock}). With SameDiff vertices, DL4J 1.0.0-M2.1 recomputed each vertex's forward pass during
+ * backprop, doubled the incoming gradient (its {@code ExternalErrorsFunction} is added twice, so gradients came back
+ * 2x per vertex, compounding down the graph), and corrupted memory when a full-size encoder was trained in float32
+ * with workspaces (a native crash or garbage axis values in the first {@code fit}).
+ *
+ * <p>Each subclass holds only plain configuration fields (no
  * SameDiff state), each marked with the shaded {@code @JsonProperty} (DL4J's Jackson mapper does not see
  * private fields otherwise: they silently came back as 0), and has a public no-arg constructor for DL4J's
  * Jackson (de)serialisation of {@code ComputationGraphConfiguration}.
@@ -19,32 +26,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public abstract class EncoderVertex extends SameDiffVertex {
 
-    /**
-     * Layer norm over {@code axis} (the last one), {@code (x - mean) / sqrt(var + eps) * gamma + beta} (biased
-     * variance), as BERT. The axis must be given as a non-negative index: in ND4J 1.0.0-M2.1
-     * {@code SDVariable.mean(true, -1)} does not reduce over the last axis (measured: wrong values on rank 3).
-     */
-    static SDVariable layerNorm(SDVariable x, int axis, SDVariable gamma, SDVariable beta, double eps) {
-        SameDiff sd = x.getSameDiff();
-        SDVariable mean = x.mean(true, axis);
-        SDVariable centred = x.sub(mean);
-        SDVariable var = centred.mul(centred).mean(true, axis);
-        return centred.div(sd.math.sqrt(var.add(eps))).mul(gamma).add(beta);
-    }
-
     /** Fills a weight with N(0, 0.02) from ND4J's global RNG (seeded by the graph's seed at init). */
     static void normal(INDArray p) {
         p.assign(org.nd4j.linalg.factory.Nd4j.randn(p.dataType(), p.shape()).muli(0.02));
     }
 
-    @Override
-    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(org.deeplearning4j.nn.graph.ComputationGraph graph, String name,
-                                                                      int idx, INDArray paramsView, boolean initializeParams,
-                                                                      org.nd4j.linalg.api.buffer.DataType networkDatatype) {
-        // DL4J keeps the vertex name in a private field only its own instantiate sets; the vertex it builds
-        // (views on paramsView, nothing allocated) is discarded.
+    /** Lets DL4J's own {@code instantiate} record the vertex name (a private field); the vertex it builds is dropped. */
+    protected void instantiateBase(org.deeplearning4j.nn.graph.ComputationGraph graph, String name, int idx, INDArray paramsView,
+                                   org.nd4j.linalg.api.buffer.DataType networkDatatype) {
         super.instantiate(graph, name, idx, paramsView, false, networkDatatype);
-        return new ExternalGradientVertex(this, graph, name, idx, paramsView, initializeParams, networkDatatype);
     }
 
     @Override

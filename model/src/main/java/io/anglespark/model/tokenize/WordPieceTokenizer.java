@@ -360,19 +360,26 @@ public final class WordPieceTokenizer implements Serializable {
      * {@code maxLength}).
      */
     public Batch encodeBatch(List<String> texts, int maxLength) {
-        int n = texts.size();
-        int[][] rows = new int[n][];
+        List<int[]> rows = new java.util.ArrayList<>(texts.size());
+        for (String t : texts) {
+            rows.add(encode(t, maxLength));
+        }
+        return pad(rows);
+    }
+
+    /** Rows of ids (from {@link #encode}) padded with {@link #padId()} to the longest of them, with their mask. */
+    public Batch pad(List<int[]> rows) {
+        int n = rows.size();
         int width = 0;
-        for (int i = 0; i < n; i++) {
-            rows[i] = encode(texts.get(i), maxLength);
-            width = Math.max(width, rows[i].length);
+        for (int[] r : rows) {
+            width = Math.max(width, r.length);
         }
         int[][] ids = new int[n][width];
         int[][] mask = new int[n][width];
         int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {
-            lengths[i] = rows[i].length;
-            System.arraycopy(rows[i], 0, ids[i], 0, lengths[i]);
+            lengths[i] = rows.get(i).length;
+            System.arraycopy(rows.get(i), 0, ids[i], 0, lengths[i]);
             Arrays.fill(ids[i], lengths[i], width, padId);
             Arrays.fill(mask[i], 0, lengths[i], 1);
         }

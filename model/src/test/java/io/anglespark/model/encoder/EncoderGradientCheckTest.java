@@ -132,8 +132,8 @@ class EncoderGradientCheckTest {
         System.out.printf("%s: %d entries of %d parameter arrays checked in %.1f s, worst relative error %.2e at %s%n", pooling,
                 checked, g.paramTable().size(), (System.nanoTime() - t0) / 1e9, worst, worstAt);
         assertTrue(worst < 1e-3, pooling + ": analytic and numerical gradients differ: " + worstAt);
-        // embeddings: word table, positions, token types, LN gamma and beta; 16 per layer; the MSE head's W and b
-        assertEquals(5 + 16 * TINY.layers() + 2, g.paramTable().size(), "every parameter is in the table");
+        // embeddings: word table, positions, token types, LN gamma and beta; 12 per layer (fused Q/K/V); the MSE head's W and b
+        assertEquals(5 + TransformerBlockVertex.PARAMS.length * TINY.layers() + 2, g.paramTable().size(), "every parameter is in the table");
         assertTrue(zero.isEmpty(), pooling + ": parameters with an all-zero gradient: " + zero);
     }
 }
