@@ -36,29 +36,8 @@ class BatcherTest {
         tokenizer = WordPieceTokenizer.of(PretrainedModel.MINILM_L6_V2);
     }
 
-    /** The fixture's examples: TAB-separated texts, then format A's score; '#' lines are comments. */
     static List<TrainingExample> fixture(String name, TargetFormat format) {
-        List<TrainingExample> out = new ArrayList<>();
-        try (InputStream in = BatcherTest.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing fixture " + name);
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("#") || line.isBlank()) {
-                    continue;
-                }
-                String[] f = line.split("\t", -1);
-                out.add(switch (format) {
-                    case A -> TrainingExample.pair(f[0], f[1], Double.parseDouble(f[2]));
-                    case B -> TrainingExample.positive(f[0], f[1]);
-                    case C -> TrainingExample.triplet(f[0], f[1], f[2]);
-                });
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
+        return Fixtures.examples(name, format);
     }
 
     static void assertEveryExampleOnce(Batcher b, List<int[]> plan) {
