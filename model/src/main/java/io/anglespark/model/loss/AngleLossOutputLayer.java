@@ -56,7 +56,7 @@ final class AngleLossOutputLayer extends SameDiffOutputLayer {
             throw new IllegalArgumentException("labels must be [" + rows + ", 1] (one per row), got " + Arrays.toString(labels.shape()));
         }
         if (c.format() == TargetFormat.A) {
-            double[] y = labels.castTo(DataType.DOUBLE).data().asDouble();
+            double[] y = labels.castTo(DataType.DOUBLE).toDoubleVector();
             for (int i = 0; i < y.length; i += 2) {
                 if (!c.labelScale().contains(y[i]) || y[i + 1] != y[i]) {
                     throw new IllegalArgumentException("pair " + i / 2 + " (rows " + i + ", " + (i + 1) + ") has labels " + y[i] + ", " + y[i + 1]

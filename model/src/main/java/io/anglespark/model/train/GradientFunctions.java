@@ -15,15 +15,21 @@ import java.lang.reflect.Field;
  * Creates the backward ("grad") SameDiff function of every SameDiff vertex of a graph outside DL4J's workspaces,
  * before the first training step. Without it a graph of SameDiff vertices trains for one step only.
  *
- * <p>Why: DL4J 1.0.0-M2.1's {@code SameDiffGraphVertex.doBackward} calls {@code sameDiff.createGradFunction} on
- * the first backward pass <em>inside</em> the open backward workspace (its comment says "create when scoped out",
- * but the call sits after the scoped-out block; {@code SameDiffOutputLayer} does it right). Creating the function
- * clones every op through FlatBuffers ({@code FlatBuffersMapper.cloneViaSerialize}), which gives each reduction
- * op a new axis array ({@code setDimensionz(Shape.ndArrayDimFromInt(...))}) allocated in that workspace. The next
- * steps reuse the workspace memory, so the cloned reductions read garbage axes: the second backward pass fails
- * with "Axis array [1065353216] contains values above array rank" (a float 1.0 read as an int) or a reduction
- * shape mismatch. Measured on the encoder with DL4J's MSE loss as well as with the AnglE loss; DL4J's
- * {@code GradientCheckUtil} does not see it (one backward pass only).
+ * <p>What was measured: with DL4J 1.0.0-M2.1, the encoder's SameDiff vertices (every one of them, each tested
+ * alone) compute a correct first backward pass, but the second one fails inside the vertex's grad function with
+ * "Axis array [1065353216] contains values above array rank" (a float 1.0 read as an int) or a reduction shape
+ * mismatch: the axis arrays ({@code dimensionz}) of the grad function's cloned reduction ops hold garbage by then
+ * (printed: {@code reduce_mean [1]} in the forward function, {@code [1057263376]} in its grad clone). Same with
+ * DL4J's MSE loss layer instead of the AnglE loss; DL4J's {@code GradientCheckUtil} does not see it (one backward
+ * pass). The grad function is built by {@code SameDiff.createGradFunction}, which clones every op through
+ * FlatBuffers ({@code FlatBuffersMapper.cloneViaSerialize} gives each reduction a new axis array); DL4J's
+ * {@code SameDiffGraphVertex.doBackward} calls it inside the open backward workspace (its comment says "create when
+ * scoped out", but the call sits after the scoped-out block; {@code SameDiffOutputLayer} does it inside). The likely
+ * cause is those axis arrays living in workspace memory that later steps reuse; not proven: switching the
+ * training workspace mode to NONE at run time did not cure it. What is proven: creating the grad functions before
+ * the first backward pass, with no workspace open (this class), cures it: 11 updates with inference, scoring and
+ * {@code System.gc()} in between gave exactly the losses of a graph whose SameDiff instances were rebuilt before
+ * every step, and {@code LocalTrainerTest} resumes bit-identically.
  *
  * <p>The right place for this is the encoder's {@code ExternalGradientVertex.doBackward} (create the function
  * inside {@code Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()} before delegating); until it does, this class

@@ -155,7 +155,7 @@ public final class LocalTrainer {
             s.config = config.toString();
             g = buildGraph(spec, total);
             log.info("training {} ({} pooling, {} parameters) on {} format-{} examples, {} per step, {} steps ({} epochs{}); loss {}",
-                    spec.name(), spec.pooling().label(), g.numParams(), train.size(), config.loss().format(), config.examplesPerBatch(), total,
+                    spec.name(), spec.pooling().label(), g.params().length(), train.size(), config.loss().format(), config.examplesPerBatch(), total,
                     config.epochs(), config.maxSteps() > 0 ? ", capped" : "", config.loss());
         }
         Encoder encoder = new Encoder(spec.name(), spec.config(), spec.pooling(), config.maxLength(), g, spec.tokenizerJson());
