@@ -47,10 +47,8 @@ import java.util.Objects;
  * DL4J's own {@code GradientCheckUtil} passes on a whole encoder ending in this layer ({@code AngleLossGradientCheckTest}).
  * (A second, unrelated DL4J defect breaks the <em>second</em> backward pass of SameDiff vertices: see
  * {@link io.anglespark.model.train.GradientFunctions}.)
- * Two traps of a naive layer that do produce wrong gradients and are avoided here: returning a value that is not
- * the loss variable (the layer must call {@code setLossVariables} on exactly the value it returns, or SameDiff
- * guesses a loss among dangling floating-point results, summing several), and building any op that does not feed
- * the loss.
+ * One trap of a naive layer is avoided here: it must call {@code setLossVariables} on exactly the value it returns
+ * (the DL4J notes: training fails with "No loss variables" otherwise).
  *
  * <p>Configuration fields carry the shaded {@code @JsonProperty} so that DL4J's Jackson mapper writes them (the
  * graph configuration travels in checkpoints and to Spark executors); the SameDiff graph is built lazily by DL4J
