@@ -1,0 +1,207 @@
+package io.anglespark.model.loss;
+
+import io.anglespark.prep.read.TargetFormat;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * The AnglE training objective as SameDiff operations, on embeddings {@code x} [rows, d] and labels
+ * {@code y} [rows, 1]; the semantics of angle_emb v0.6.1 as restated by {@code angle_loss_reference.py}.
+ * {@link AngleLossLayer} builds its graph with {@link #total}; the term methods are public for tests.
+ *
+ * <p>Layouts: format A, rows {@code 2k, 2k+1} are pair {@code k} and carry its label on both rows; format B, rows
+ * {@code 2k, 2k+1} are (query, positive); format C, rows {@code 3k, 3k+1, 3k+2} are (query, positive, negative).
+ * The value is the per-batch loss of the reference (a mean over the batch's pairs or rows, not a sum). Terms:
+ * <ul>
+ *   <li>cosine (CoSENT): {@code c_k = tau cos(u_k, v_k)}; {@code log(1 + sum_{s_i < s_j} exp(c_i - c_j))};</li>
+ *   <li>angle: each row split into a real (first d/2) and an imaginary half (last d/2); {@code u / v} in complex
+ *       space, {@code re = (ac + bd) / z}, {@code im = (bc - ad) / z} with {@code z = |v|^2}, both divided by
+ *       {@code |u| / |v|}; {@code p_k = sum(re) + sum(im)}; the same ranking as cosine on {@code tau |p_k|};</li>
+ *   <li>in-batch negatives (format A): row i's softmax over {@code tau cos(x_i, x_j)}, j != i, with its partner
+ *       (row {@code i xor 1}) as the target when row i is a positive ({@code label >= positiveThreshold}),
+ *       averaged over all rows (rows that are not positives add 0 but count);</li>
+ *   <li>contrastive (formats B, C): query k's softmax over {@code tau cos(q_k, t)} for t the batch's positives
+ *       (and hard negatives), positive k as the target, averaged over queries.</li>
+ * </ul>
+ * Terms of weight 0 are not built. Every log-sum-exp subtracts its maximum, so the ranking terms stay exact in double
+ * precision when their sum is tiny (1e-7) or large.
+ */
+public final class AngleLoss {
+    /** Added to masked logits: the reference's 1e12. */
+    static final double MASKED = 1e12;
+
+    private AngleLoss() {
+    }
+
+    /**
+     * The per-batch loss of {@code config} (a scalar).
+     *
+     * @param dim the embedding size d (even when the angle term is used)
+     */
+    public static SDVariable total(SameDiff sd, SDVariable x, SDVariable y, AngleLossConfig c, long dim) {
+        return switch (c.format()) {
+            case A -> {
+                SDVariable sum = null;
+                if (c.cosineWeight() > 0) {
+                    sum = plus(sum, cosine(sd, x, y, c.cosineTau(), dim).mul(c.cosineWeight()));
+                }
+                if (c.ibnWeight() > 0) {
+                    sum = plus(sum, ibn(sd, x, y, c.ibnTau(), c.positiveThreshold(), dim).mul(c.ibnWeight()));
+                }
+                if (c.angleWeight() > 0) {
+                    sum = plus(sum, angle(sd, x, y, c.angleTau(), dim).mul(c.angleWeight()));
+                }
+                yield sum;
+            }
+            case B -> contrastive(sd, x, TargetFormat.B, c.ibnTau(), dim);
+            case C -> formatC(sd, x, y, c, dim);
+        };
+    }
+
+    private static SDVariable formatC(SameDiff sd, SDVariable x, SDVariable y, AngleLossConfig c, long dim) {
+        SDVariable sum = null;
+        SDVariable cl = null;
+        if (c.ibnWeight() > 0) {
+            cl = contrastive(sd, x, TargetFormat.C, c.ibnTau(), dim, false).mul(c.ibnWeight());
+        }
+        if (c.clnWeight() > 0) {
+            cl = plus(cl, contrastive(sd, x, TargetFormat.C, c.ibnTau(), dim, true).mul(c.clnWeight()));
+        }
+        if (cl != null) {
+            sum = cl.div(2.0);
+        }
+        if (c.angleWeight() > 0 || c.cosineWeight() > 0) {
+            SDVariable q = row(x, 3, 0, dim);
+            SDVariable p = row(x, 3, 1, dim);
+            SDVariable n = row(x, 3, 2, dim);
+            // Z: the pairs (q_k, p_k) labelled 1, then (q_k, n_k) labelled 0
+            SDVariable first = y.reshape(-1, 3).get(SDIndex.all(), SDIndex.point(0));
+            SDVariable s = sd.concat(0, sd.onesLike(first), sd.zerosLike(first));
+            if (c.angleWeight() > 0) {
+                SDVariable scores = sd.concat(0, angleScores(q, p, dim, c.angleTau()), angleScores(q, n, dim, c.angleTau()));
+                sum = plus(sum, ranked(sd, scores, s).mul(c.angleWeight()));
+            }
+            if (c.cosineWeight() > 0) {
+                SDVariable scores = sd.concat(0, cosineScores(q, p, c.cosineTau()), cosineScores(q, n, c.cosineTau()));
+                sum = plus(sum, ranked(sd, scores, s).mul(c.cosineWeight()));
+            }
+        }
+        return sum;
+    }
+
+    /** Format A's CoSENT cosine term. */
+    public static SDVariable cosine(SameDiff sd, SDVariable x, SDVariable y, double tau, long dim) {
+        return ranked(sd, cosineScores(row(x, 2, 0, dim), row(x, 2, 1, dim), tau), pairLabels(y));
+    }
+
+    /** Format A's angle term ("sum" pooling of the complex quotient). */
+    public static SDVariable angle(SameDiff sd, SDVariable x, SDVariable y, double tau, long dim) {
+        return ranked(sd, angleScores(row(x, 2, 0, dim), row(x, 2, 1, dim), dim, tau), pairLabels(y));
+    }
+
+    /** {@code |p_k|} of format A's pairs [pairs] (before the temperature), for tests. */
+    public static SDVariable angleAbsP(SameDiff sd, SDVariable x, long dim) {
+        return angleScores(row(x, 2, 0, dim), row(x, 2, 1, dim), dim, 1.0);
+    }
+
+    /** Format A's in-batch-negative term. */
+    public static SDVariable ibn(SameDiff sd, SDVariable x, SDVariable y, double tau, double threshold, long dim) {
+        SDVariable xn = l2n(x);
+        // S = tau (Xn Xn^T - 1e12 I): a row's own entry is out of its softmax
+        SDVariable eye = sd.math.diag(sd.onesLike(y.reshape(-1)));
+        SDVariable s = sd.mmul(xn, xn, false, true, false).sub(eye.mul(MASKED)).mul(tau);
+        SDVariable lse = rowLogSumExp(s);                                           // [rows]
+        // the partner's logit S[i, i^1] = tau cos(pair of i), the same for both rows of a pair
+        SDVariable pairCos = row(xn, 2, 0, dim).mul(row(xn, 2, 1, dim)).sum(true, 1).mul(tau); // [pairs, 1]
+        SDVariable partner = sd.concat(1, pairCos, pairCos).reshape(-1);              // [rows]: c0, c0, c1, c1, ...
+        SDVariable positive = y.reshape(-1).gte(threshold).castTo(x.dataType());
+        return lse.sub(partner).mul(positive).mean();
+    }
+
+    /**
+     * The contrastive term of format B ((query, positive) rows) or format C ((query, positive, negative) rows,
+     * hard negatives used).
+     */
+    public static SDVariable contrastive(SameDiff sd, SDVariable x, TargetFormat format, double tau, long dim) {
+        if (format == TargetFormat.A) {
+            throw new IllegalArgumentException("the contrastive term reads format B or C rows");
+        }
+        return contrastive(sd, x, format, tau, dim, format == TargetFormat.C);
+    }
+
+    /** Format C's contrastive term over (query, positive) only ({@code withNegatives} false) or with the negatives. */
+    public static SDVariable contrastive(SameDiff sd, SDVariable x, TargetFormat format, double tau, long dim, boolean withNegatives) {
+        int group = format == TargetFormat.C ? 3 : 2;
+        SDVariable qn = l2n(row(x, group, 0, dim));
+        SDVariable pn = l2n(row(x, group, 1, dim));
+        SDVariable targets = withNegatives ? sd.concat(0, pn, l2n(row(x, group, 2, dim))) : pn;
+        SDVariable s = sd.mmul(qn, targets, false, true, false).mul(tau);                         // [queries, targets]
+        SDVariable own = qn.mul(pn).sum(1).mul(tau);                                   // [queries]: s[k, k]
+        return rowLogSumExp(s).sub(own).mean();
+    }
+
+    /**
+     * {@code log(1 + sum_{i, j: s_i < s_j} exp(scores_i - scores_j))} for scores [n] and their labels [n]: the
+     * ranking loss of CoSENT; tied labels add nothing.
+     */
+    static SDVariable ranked(SameDiff sd, SDVariable scores, SDVariable labels) {
+        SDVariable diff = scores.reshape(-1, 1).sub(scores.reshape(1, -1));                       // [n, n]: c_i - c_j
+        SDVariable mask = labels.reshape(-1, 1).lt(labels.reshape(1, -1)).castTo(scores.dataType()); // s_i < s_j
+        SDVariable d = diff.add(mask.sub(1.0).mul(MASKED)).reshape(-1);
+        // log(exp(0) + sum exp(d)) with the maximum (at least 0) taken out
+        SDVariable all = sd.concat(0, sd.zerosLike(scores.get(SDIndex.interval(0L, 1L))), d);
+        SDVariable m = all.max();
+        return m.add(sd.math.log(sd.math.exp(all.sub(m)).sum()));
+    }
+
+    /** tau * cos(u_k, v_k) [pairs]. */
+    static SDVariable cosineScores(SDVariable u, SDVariable v, double tau) {
+        return l2n(u).mul(l2n(v)).sum(1).mul(tau);
+    }
+
+    /** tau * |p_k| [pairs] of u_k / v_k in complex space (real half first), "sum" pooling. */
+    static SDVariable angleScores(SDVariable u, SDVariable v, long dim, double tau) {
+        if (dim % 2 != 0) {
+            throw new IllegalArgumentException("the angle term splits embeddings into halves: dimension " + dim + " is odd");
+        }
+        long h = dim / 2;
+        SDVariable a = u.get(SDIndex.all(), SDIndex.interval(0L, h));
+        SDVariable b = u.get(SDIndex.all(), SDIndex.interval(h, dim));
+        SDVariable c = v.get(SDIndex.all(), SDIndex.interval(0L, h));
+        SDVariable d = v.get(SDIndex.all(), SDIndex.interval(h, dim));
+        SDVariable z = c.mul(c).add(d.mul(d)).sum(true, 1);                        // |v|^2 [pairs, 1]
+        SDVariable re = a.mul(c).add(b.mul(d));
+        SDVariable im = b.mul(c).sub(a.mul(d));
+        SameDiff sd = u.getSameDiff();
+        // (sum(re) + sum(im)) / z / (|u| / |v|)
+        SDVariable ratio = sd.math.sqrt(a.mul(a).add(b.mul(b)).sum(true, 1)).div(sd.math.sqrt(z));
+        SDVariable p = re.add(im).sum(true, 1).div(z).div(ratio).reshape(-1);
+        return sd.math.abs(p).mul(tau);
+    }
+
+    /** Row {@code index} of every group of {@code group} consecutive rows: [rows / group, dim]. */
+    static SDVariable row(SDVariable x, int group, int index, long dim) {
+        return x.reshape(-1, group, dim).get(SDIndex.all(), SDIndex.point(index), SDIndex.all());
+    }
+
+    /** The pair labels [pairs] of format A (the label of row 2k). */
+    static SDVariable pairLabels(SDVariable y) {
+        return y.reshape(-1, 2).get(SDIndex.all(), SDIndex.point(0));
+    }
+
+    static SDVariable l2n(SDVariable x) {
+        return x.div(x.norm2(true, 1));
+    }
+
+    /** log(sum_j exp(s[i, j])) [rows], maximum subtracted. */
+    static SDVariable rowLogSumExp(SDVariable s) {
+        SameDiff sd = s.getSameDiff();
+        SDVariable m = s.max(true, 1);
+        return m.add(sd.math.log(sd.math.exp(s.sub(m)).sum(true, 1))).reshape(-1);
+    }
+
+    private static SDVariable plus(SDVariable sum, SDVariable term) {
+        return sum == null ? term : sum.add(term);
+    }
+}
