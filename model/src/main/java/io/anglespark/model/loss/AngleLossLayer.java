@@ -43,10 +43,10 @@ import java.util.Objects;
  * 1.0.0-M2.1's {@code SameDiffLayer} and {@code SameDiffGraphVertex} feed the epsilon arriving from above through
  * an {@code ExternalErrorsFunction} whose {@code doDiff} both registers the epsilon as the output's gradient
  * and returns it as a contribution, and SameDiff sums the two: every gradient below doubles (each further such
- * layer doubles again). The encoder's vertices halve the epsilon ({@code ExternalGradientVertex}); with them,
- * DL4J's own {@code GradientCheckUtil} passes on a whole encoder ending in this layer ({@code AngleLossGradientCheckTest}).
- * (A second, unrelated DL4J defect breaks the <em>second</em> backward pass of SameDiff vertices: see
- * {@link io.anglespark.model.train.GradientFunctions}.)
+ * layer doubles again), and the second backward pass of such vertices read garbage reduction axes. The encoder's
+ * vertices are not computed by SameDiff ({@code TransformerBlock}, {@code EmbeddingBlock}, {@code PoolingBlock}
+ * write their backward passes by hand), so neither applies; DL4J's own {@code GradientCheckUtil} passes on a
+ * whole encoder ending in this layer ({@code AngleLossGradientCheckTest}).
  * One trap of a naive layer is avoided here: it must call {@code setLossVariables} on exactly the value it returns
  * (the DL4J notes: training fails with "No loss variables" otherwise).
  *

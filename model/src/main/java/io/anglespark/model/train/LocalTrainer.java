@@ -163,7 +163,6 @@ public final class LocalTrainer {
         if (s.step == 0 && s.history.isEmpty() && evaluator != null) {
             evaluate(evaluator, g, s, encoder, dir);
         }
-        boolean prepared = false;
         long trainNanos = 0;
         long examples = 0;
         long started = System.nanoTime();
@@ -177,10 +176,6 @@ public final class LocalTrainer {
                 }
                 MultiDataSet mds = batcher.toMultiDataSet(plan.get(s.batch));
                 long t0 = System.nanoTime();
-                if (!prepared) {
-                    GradientFunctions.prepare(g, mds.getFeatures());
-                    prepared = true;
-                }
                 g.fit(mds);
                 trainNanos += System.nanoTime() - t0;
                 examples += plan.get(s.batch).length;

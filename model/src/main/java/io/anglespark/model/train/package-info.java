@@ -1,5 +1,5 @@
 /**
  * Training in one JVM: the trainer, its configuration, the learning-rate schedule, dev evaluation and
- * checkpoints, and the DL4J work-arounds training needs ({@link io.anglespark.model.train.GradientFunctions}).
+ * checkpoints.
  */
 package io.anglespark.model.train;
