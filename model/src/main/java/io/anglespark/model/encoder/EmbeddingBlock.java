@@ -1,6 +1,5 @@
 package io.anglespark.model.encoder;
 
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex;
@@ -115,10 +114,7 @@ final class EmbeddingBlock extends SameDiffGraphVertex {
         Kernels.mm(c.oneHot(), dSum, grad.get("tokenType"), true, false, 1.0, 0.0);
         INDArray dTypes = ws.create(ArrayType.ACTIVATION_GRAD, dt, inputs[1].shape());
 
-        Gradient gradient = new DefaultGradient();
-        for (String name : grad.keySet()) {
-            gradient.gradientForVariable().put(name, grad.get(name));
-        }
+        Gradient gradient = Kernels.gradientOf(grad);
         saved = null;
         return new Pair<>(gradient, new INDArray[]{dWords, dTypes});
     }

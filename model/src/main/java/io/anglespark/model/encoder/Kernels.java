@@ -126,6 +126,13 @@ final class Kernels {
         x.divi(q);
     }
 
+    /** DL4J's gradient of a vertex: every parameter's gradient view, by parameter name. */
+    static org.deeplearning4j.nn.gradient.Gradient gradientOf(java.util.Map<String, INDArray> gradTable) {
+        org.deeplearning4j.nn.gradient.Gradient g = new org.deeplearning4j.nn.gradient.DefaultGradient();
+        gradTable.forEach(g.gradientForVariable()::put);
+        return g;
+    }
+
     /** Contiguity check of a c-ordered array: its strides are those of a fresh array of its shape. */
     static boolean isContiguous(INDArray a) {
         long[] shape = a.shape();

@@ -18,7 +18,7 @@ import java.util.Map;
  * machine (allocating and first filling a 6 MB array took ~6 ms, the same fill into a reused array 0.2 ms).
  * Memory held: per thread, one vertex call's temporaries for the largest batch seen ({@link #shared}); per
  * vertex, in training only, what its backward pass reads (for bge-small at 32 texts x 128 tokens, about 250 MB
- * and 160 MB per transformer block).
+ * and 160 MB per transformer block, estimated from the array shapes, not measured).
  *
  * <p>A slot's content is valid until the next {@link #get} of the same slot; a vertex uses distinct slots for
  * what its backward pass reads. Not thread-safe (nor is the graph that owns the vertex).
@@ -54,7 +54,7 @@ final class Scratch {
         return view.reshape('c', shape);
     }
 
-    /** Slot {@code name} filled with {@code value} (refilled only when the slot was reallocated or its shape changed). */
+    /** Slot {@code name} filled with {@code value} (on every call: the slot may have held other data). */
     INDArray constant(String name, DataType dt, double value, long... shape) {
         INDArray a = get(name, dt, shape);
         return a.assign(value);

@@ -1,6 +1,5 @@
 package io.anglespark.model.encoder;
 
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.samediff.SameDiffGraphVertex;
@@ -10,12 +9,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Map;
 
@@ -210,10 +205,7 @@ final class TransformerBlock extends SameDiffGraphVertex {
         // the mask is data: no gradient (zeros, since DL4J sums the mask's epsilons from every vertex)
         INDArray dMask = ws.create(ArrayType.ACTIVATION_GRAD, dt, inputs[1].shape());
 
-        Gradient gradient = new DefaultGradient();
-        for (String name : grad.keySet()) {
-            gradient.gradientForVariable().put(name, grad.get(name));
-        }
+        Gradient gradient = Kernels.gradientOf(grad);
         saved = null;
         return new Pair<>(gradient, new INDArray[]{dx, dMask});
     }

@@ -95,7 +95,7 @@ class EncoderBenchmark {
             }
         }
         Collections.shuffle(trainPairs, new Random(7));
-        double sgemm = sgemmGflops();
+        double sgemm = io.anglespark.model.MachineRate.sgemmGflops();
         Report report = new Report(sgemm, sentences.size(), pairs.size());
 
         List<String> parts = List.of(System.getProperty("bench.parts", "train,fixed,quality").split(","));
@@ -463,23 +463,6 @@ class EncoderBenchmark {
             nb += b[i] * b[i];
         }
         return dot / Math.sqrt(na * nb);
-    }
-
-    /** fp32 matrix multiply on ND4J's backend, 1024 x 1024 x 1024, median of 7 after 2 warm-ups: 2 n^3 / s. */
-    private static double sgemmGflops() {
-        int n = 1024;
-        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray out = Nd4j.create(DataType.FLOAT, n, n);
-        double[] t = new double[9];
-        for (int i = 0; i < t.length; i++) {
-            long s = System.nanoTime();
-            Nd4j.gemm(a, b, out, false, false, 1.0, 0.0);
-            t[i] = (System.nanoTime() - s) / 1e9;
-        }
-        double[] timed = Arrays.copyOfRange(t, 2, t.length);
-        Arrays.sort(timed);
-        return 2.0 * n * n * n / timed[timed.length / 2] / 1e9;
     }
 
     /** The report, rewritten after every measurement so that a stopped run leaves what it measured. */

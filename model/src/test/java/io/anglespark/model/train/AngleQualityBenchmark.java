@@ -11,9 +11,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -21,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,7 +51,7 @@ class AngleQualityBenchmark {
         ModelSpec spec = ModelSpec.pretrained(m, null);
         WordPieceTokenizer tok = WordPieceTokenizer.fromJson(new ByteArrayInputStream(spec.tokenizerJson()));
         DevEvaluator testEval = new DevEvaluator(test, tok, maxLength);
-        double sgemm = sgemmGflops();
+        double sgemm = io.anglespark.model.MachineRate.sgemmGflops();
         double flopsPerPair = flopsPerPair(m.config(), train, tok, maxLength);
         List<Row> rows = new ArrayList<>();
 
@@ -87,22 +83,6 @@ class AngleQualityBenchmark {
             }
         }
         return 3 * sum / train.size();
-    }
-
-    private static double sgemmGflops() {
-        int n = 1024;
-        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray out = Nd4j.create(DataType.FLOAT, n, n);
-        double[] t = new double[9];
-        for (int i = 0; i < t.length; i++) {
-            long s = System.nanoTime();
-            Nd4j.gemm(a, b, out, false, false, 1.0, 0.0);
-            t[i] = (System.nanoTime() - s) / 1e9;
-        }
-        double[] timed = Arrays.copyOfRange(t, 2, t.length);
-        Arrays.sort(timed);
-        return 2.0 * n * n * n / timed[timed.length / 2] / 1e9;
     }
 
     private static void write(List<Row> rows, double sgemm, int steps, int batch, double lr, long seed, int trainPairs, int testPairs) throws Exception {
