@@ -1,7 +1,8 @@
 # Shared launcher for the submit/ scripts; sourced, not run. It only assembles a command line:
 #  - with SPARK_HOME set: $SPARK_HOME/bin/spark-submit (any --master: local, spark://, yarn, k8s://);
 #  - without: Spark's own submit class (org.apache.spark.deploy.SparkSubmit) from the class path the
-#    build wrote, in local mode, so a fresh machine needs nothing but Java 17 and Maven.
+#    build wrote, for local mode and standalone spark:// masters (client mode), so a fresh machine needs
+#    nothing but Java 17 and Maven.
 # The Java 17 flags and native thread settings come from conf/jvm.properties, Spark properties from
 # conf/spark/*.properties.
 
@@ -59,7 +60,7 @@ angle_submit() {
       --properties=*) props="${1#*=}"; shift ;;
       --driver-memory) driver_mem="$2"; shift 2 ;;
       -h|--help)
-        echo "Submit options (this script): --master URL (default local[*]; others need SPARK_HOME)," \
+        echo "Submit options (this script): --master URL (default local[*]; spark://HOST:PORT; yarn and k8s:// need SPARK_HOME)," \
              "--properties FILE (Spark properties; default conf/spark/local.properties or cluster.properties)," \
              "--driver-memory SIZE (default 4g). Job options:"
         job_args+=("$1"); shift ;;
@@ -95,8 +96,11 @@ angle_submit() {
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --driver-memory "$driver_mem" "$ANGLE_JAR" "${job_args[@]}"
   fi
-  if [ -n "$master" ] && [[ "$master" != local* ]]; then
-    echo "angle-spark: --master $master needs SPARK_HOME (a Spark 3.5 distribution); without it only local mode runs" >&2
+  # Without a distribution, Spark's submit class from the build's class path drives local mode and
+  # standalone clusters (client mode: this JVM is the driver). YARN and Kubernetes need Spark's own
+  # modules for them, which only a distribution carries.
+  if [ -n "$master" ] && [[ "$master" != local* && "$master" != spark://* ]]; then
+    echo "angle-spark: --master $master needs SPARK_HOME (a Spark 3.5 distribution); without it local[*] and spark:// masters run" >&2
     exit 2
   fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
