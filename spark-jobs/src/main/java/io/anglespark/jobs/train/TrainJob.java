@@ -543,15 +543,25 @@ public final class TrainJob implements Callable<Integer> {
             sumStats(stats, totals);
             ObjectNode s = timing.putObject("spark_training_stats_ms");
             totals.forEach((k, v) -> s.putObject(k).put("total_ms", v[0]).put("events", v[1]));
-            long averaging = total(totals, "ParameterAveragingMasterAggregateTimesMs") + total(totals, "ParameterAveragingMasterProcessParamsUpdaterTimesMs")
-                    + total(totals, "ParameterAveragingMasterBroadcastCreateTimesMs");
-            long fit = total(totals, "ParameterAveragingWorkerFitTimesMs");
-            timing.put("averaging_ms", averaging);
-            timing.put("worker_fit_ms_summed_over_workers", fit);
-            LOG.info("time: averaging (aggregate + apply + broadcast) {} ms on the driver; fitting {} ms summed over {} workers; {} s of rounds",
-                    averaging, fit, cfg.workers(), Math.round(runTrainSeconds));
+            // DL4J's master "aggregate" time includes waiting for the workers (Spark is lazy), so the split reported is:
+            // computing = the workers' fit time (mean per worker: they run in parallel); overhead = the rest of the rounds'
+            // wall time (broadcasting parameters and updater state, scheduling, (de)serialising, tokenising, averaging).
+            double fitPerWorkerMs = total(totals, "ParameterAveragingWorkerFitTimesMs") / (double) cfg.workers();
+            double overheadMs = Math.max(0, runTrainSeconds * 1000 - fitPerWorkerMs);
+            timing.put("worker_fit_ms_mean_per_worker", fitPerWorkerMs);
+            timing.put("averaging_and_other_overhead_ms", overheadMs);
+            timing.put("overhead_fraction", runTrainSeconds == 0 ? 0 : overheadMs / (runTrainSeconds * 1000));
+            LOG.info(String.format(Locale.ROOT, "time in rounds %.1f s: workers computing %.1f s (mean per worker), averaging and other overhead "
+                    + "%.1f s (%.0f%%); DL4J stats totals (ms): %s", runTrainSeconds, fitPerWorkerMs / 1000, overheadMs / 1000,
+                    runTrainSeconds == 0 ? 0 : 100 * overheadMs / (runTrainSeconds * 1000), summary(totals)));
         }
         manifest.write(cfg.output(), hadoop);
+    }
+
+    private static String summary(Map<String, long[]> totals) {
+        StringBuilder b = new StringBuilder();
+        totals.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v[0]));
+        return b.toString();
     }
 
     private static long total(Map<String, long[]> totals, String key) {

@@ -24,7 +24,7 @@ import java.util.Locale;
  * @param sources          train rows' sources to use (empty: every source); split is always train
  * @param labelScale       format A: the scale the labels are written on
  * @param devInput         folder whose pairs/ hold the dev set (default: {@code input})
- * @param devSource        dev pairs' source (null: every source)
+ * @param devSource        dev pairs' source (null, written {@code "*"}: every source)
  * @param devSplit         dev pairs' split
  * @param devMaxPairs      dev subset: at most that many pairs, evenly spaced in pair-id order (0: all)
  * @param model            a pretrained model name, or {@code random}
@@ -81,7 +81,8 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
 
         ConfigReader d = r.section("dev");
         String devInput = d.optionalString("input");
-        String devSource = d.optionalString("source");
+        String devSource = d.string("source", "stsb").trim();
+        devSource = devSource.equals("*") ? null : devSource;
         String devSplit = d.string("split", "dev");
         int devMaxPairs = d.intIn("max-pairs", 0, 0, Integer.MAX_VALUE);
 

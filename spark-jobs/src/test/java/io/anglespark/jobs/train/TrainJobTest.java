@@ -11,6 +11,7 @@ import io.anglespark.prep.Outcome;
 import io.anglespark.prep.SharedData;
 import io.anglespark.prep.read.RecordReader;
 import io.anglespark.prep.read.StsBenchmarkFormat;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -27,7 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +54,9 @@ class TrainJobTest {
         rows.addAll(sts("sts-train.csv", "train", trainPairs));
         rows.addAll(sts("sts-dev.csv", "dev", Integer.MAX_VALUE));
         spark.createDataFrame(rows, Outputs.PAIRS).coalesce(2).write().parquet(data.resolve("prepared/pairs").toString());
+        List<Row> small = new ArrayList<>(sts("sts-train.csv", "train", 256));
+        small.addAll(sts("sts-dev.csv", "dev", Integer.MAX_VALUE));
+        spark.createDataFrame(small, Outputs.PAIRS).coalesce(2).write().parquet(data.resolve("small/pairs").toString());
     }
 
     @AfterAll
@@ -119,27 +125,50 @@ class TrainJobTest {
         JsonNode m = manifest(out);
         assertEquals(r.steps(), m.at("/training/steps").asInt());
         assertEquals(3, m.at("/training/epochs").size(), "start + 2 epochs in _run.json");
-        assertTrue(m.at("/throughput/averaging_ms").asLong() > 0, "averaging time recorded");
-        assertTrue(m.at("/throughput/worker_fit_ms_summed_over_workers").asLong() > 0, "fitting time recorded");
+        double fit = m.at("/throughput/worker_fit_ms_mean_per_worker").asDouble();
+        double overhead = m.at("/throughput/averaging_and_other_overhead_ms").asDouble();
+        assertTrue(fit > 0 && overhead > 0, "computing and averaging time recorded: " + fit + ", " + overhead);
+        assertEquals(1000 * m.at("/throughput/train_seconds_this_run").asDouble(), fit + overhead, 1.0, "the two add up to the rounds' time");
+    }
+
+    /** 256 train pairs, one epoch: 8 rounds of 2 x 16 pairs. */
+    static TrainJobConfig small(Path out, String... overrides) {
+        List<String> all = new ArrayList<>(List.of("train.input = \"" + data.resolve("small") + "\"", "train.epochs = 1"));
+        all.addAll(List.of(overrides));
+        return config(out, all.toArray(String[]::new));
     }
 
     @Test
-    void aStoppedRunResumesFromItsCheckpointWithTheSameStepCounterAndNoRepeatedEpoch(@TempDir Path dir) throws IOException {
+    void aStoppedRunResumesFromItsCheckpointAndEndsLikeAnUninterruptedRunAndAWarmStartBeginsAtItsModelsScore(@TempDir Path dir)
+            throws IOException {
+        Path whole = dir.resolve("whole");
+        TrainJob.TrainReport uninterrupted = TrainJob.run(spark, small(whole));
         Path out = dir.resolve("run");
-        TrainJob.TrainReport first = TrainJob.run(spark, config(out, "train.limits.stop-after-steps = 6", "train.epochs = 1"));
+        TrainJob.TrainReport first = TrainJob.run(spark, small(out, "train.limits.stop-after-steps = 3"));
         assertFalse(first.finished());
-        assertEquals(6, first.steps());
-        TrainJob.TrainReport resumed = TrainJob.run(spark, config(out, "train.resume = true", "train.epochs = 1"));
+        assertEquals(3, first.steps());
+        assertEquals(List.of(0), first.history().stream().map(Checkpoints.Evaluation::epoch).toList());
+        TrainJob.TrainReport resumed = TrainJob.run(spark, small(out, "train.resume = true"));
         assertTrue(resumed.finished());
         assertTrue(resumed.resumed());
-        assertEquals(resumed.totalSteps(), resumed.steps());
+        assertEquals(uninterrupted.totalSteps(), resumed.steps(), "the step counter continued from 3 to the end, not from 0");
         // one evaluation at the start, one after the only epoch: no epoch trained twice
         assertEquals(List.of(0, 1), resumed.history().stream().map(Checkpoints.Evaluation::epoch).toList());
         assertEquals(List.of(0, resumed.totalSteps()), resumed.history().stream().map(Checkpoints.Evaluation::step).toList());
-        JsonNode m = manifest(out);
-        assertEquals((long) resumed.totalSteps() * 16, m.at("/counts/examples_fitted").asLong(), "each round's pairs fitted once");
+        assertEquals((long) resumed.totalSteps() * 2 * 16, manifest(out).at("/counts/examples_fitted").asLong(), "each round's pairs fitted once");
+        assertEquals(uninterrupted.history(), resumed.history(), "same dev scores as the uninterrupted run");
+        Configuration conf = new Configuration();
+        float[] a = Checkpoints.readModel(new Checkpoints(whole.toString(), conf).newest().orElseThrow(), conf).graph().params().data().asFloat();
+        float[] b = Checkpoints.readModel(new Checkpoints(out.toString(), conf).newest().orElseThrow(), conf).graph().params().data().asFloat();
+        assertArrayEquals(a, b, "resumed parameters equal the uninterrupted run's");
         try (Stream<Path> s = Files.list(out.resolve(Checkpoints.DIR))) {
             assertTrue(s.allMatch(p -> p.getFileName().toString().startsWith("step-")), "no temporary checkpoint left");
         }
+
+        // warm start from the finished run's model.zip: a new run whose first evaluation is that model's score
+        TrainJob.TrainReport warm = TrainJob.run(spark, small(dir.resolve("warm"), "train.warm-start = \"" + out.resolve(TrainJob.MODEL) + "\"",
+                "train.limits.stop-after-steps = 1", "train.seed = 7"));
+        assertEquals(resumed.bestSpearman(), warm.initialSpearman(), 1e-9, "a warm start begins at the previous model's dev Spearman");
+        assertNotEquals(first.initialSpearman(), warm.initialSpearman(), "and not at a fresh model's");
     }
 }
