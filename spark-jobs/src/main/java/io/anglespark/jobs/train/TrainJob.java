@@ -569,6 +569,7 @@ public final class TrainJob implements Callable<Integer> {
         return v == null ? 0 : v[0];
     }
 
+    /** Totals per key (ms, events). The master's key set already includes its workers' keys (it delegates to them). */
     private static void sumStats(SparkTrainingStats stats, Map<String, long[]> totals) {
         for (String key : stats.getKeySet()) {
             List<org.deeplearning4j.spark.stats.EventStats> events = stats.getValue(key);
@@ -580,9 +581,6 @@ public final class TrainJob implements Callable<Integer> {
                 v[0] += e.getDurationMs();
                 v[1]++;
             }
-        }
-        if (stats.getNestedTrainingStats() != null) {
-            sumStats(stats.getNestedTrainingStats(), totals);
         }
     }
 

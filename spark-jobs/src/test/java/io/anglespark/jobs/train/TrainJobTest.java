@@ -125,6 +125,8 @@ class TrainJobTest {
         JsonNode m = manifest(out);
         assertEquals(r.steps(), m.at("/training/steps").asInt());
         assertEquals(3, m.at("/training/epochs").size(), "start + 2 epochs in _run.json");
+        assertEquals(2L * r.steps(), m.at("/throughput/spark_training_stats_ms/ParameterAveragingWorkerFitTimesMs/events").asLong(),
+                "one fit per worker and step, each counted once");
         double fit = m.at("/throughput/worker_fit_ms_mean_per_worker").asDouble();
         double overhead = m.at("/throughput/averaging_and_other_overhead_ms").asDouble();
         assertTrue(fit > 0 && overhead > 0, "computing and averaging time recorded: " + fit + ", " + overhead);
