@@ -21,7 +21,6 @@ import io.anglespark.model.train.ModelSpec;
 import io.anglespark.model.train.WarmupLinearSchedule;
 import io.anglespark.prep.read.TargetFormat;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
