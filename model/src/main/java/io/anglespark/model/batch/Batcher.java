@@ -160,6 +160,61 @@ public final class Batcher {
     }
 
     /**
+     * Epoch {@code epoch}'s {@link #plan} with every batch full, for trainers that need even-sized minibatches (Spark
+     * parameter averaging: each worker fits whole minibatches of one size). A batch short of {@code examplesPerBatch}
+     * (the remainder, or one closed early) is topped up with examples of the other batches that fit it (no text
+     * repeated in the batch), tried in an order shuffled from (seed, epoch): those examples are seen twice in the
+     * epoch, and {@link #repeats} counts them. Batch order and membership otherwise equal {@link #plan}'s.
+     *
+     * @throws IllegalArgumentException when there are fewer examples than one batch, or a batch cannot be filled
+     */
+    public List<int[]> evenPlan(int epoch) {
+        if (examples.size() < examplesPerBatch) {
+            throw new IllegalArgumentException("an even batch needs " + examplesPerBatch + " examples, there are only " + examples.size());
+        }
+        List<int[]> plan = plan(epoch);
+        Random rnd = new Random(seed * 1_000_003L + epoch + 7_777_777L);
+        List<Integer> donors = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            donors.add(i);
+        }
+        Collections.shuffle(donors, rnd);
+        List<int[]> out = new ArrayList<>(plan.size());
+        for (int[] b : plan) {
+            if (b.length == examplesPerBatch) {
+                out.add(b);
+                continue;
+            }
+            List<Integer> batch = new ArrayList<>();
+            Set<String> texts = new HashSet<>();
+            for (int i : b) {
+                add(i, batch, texts);
+            }
+            for (Iterator<Integer> d = donors.iterator(); d.hasNext() && batch.size() < examplesPerBatch; ) {
+                int i = d.next();
+                if (!batch.contains(i) && fitsIn(i, texts)) {
+                    add(i, batch, texts);
+                }
+            }
+            if (batch.size() < examplesPerBatch) {
+                throw new IllegalArgumentException("cannot fill a batch of " + examplesPerBatch + " examples without repeating a text in it "
+                        + "(the examples share too many texts)");
+            }
+            out.add(batch.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return out;
+    }
+
+    /** Examples that an {@link #evenPlan} holds twice (its batches hold that many more examples than there are). */
+    public int repeats(List<int[]> evenPlan) {
+        int n = 0;
+        for (int[] b : evenPlan) {
+            n += b.length;
+        }
+        return n - examples.size();
+    }
+
+    /**
      * Fills a batch that the remaining (waiting) examples cannot fill, all of them repeating its texts, by swapping:
      * a waiting example takes the place of a member of an earlier batch (searched from the latest, the nearest in
      * length) that in turn fits in this batch.

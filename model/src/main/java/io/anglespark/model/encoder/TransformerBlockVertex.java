@@ -58,6 +58,16 @@ public class TransformerBlockVertex extends EncoderVertex {
         this.maskBias = maskBias;
     }
 
+    /** Layer-norm epsilon of this block. */
+    public double eps() {
+        return eps;
+    }
+
+    /** The additive attention bias on padded keys. */
+    public double maskBias() {
+        return maskBias;
+    }
+
     @Override
     public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> in, Map<String, SDVariable> p, Map<String, SDVariable> masks) {
         throw new UnsupportedOperationException("TransformerBlockVertex is computed by TransformerBlock, not by SameDiff");

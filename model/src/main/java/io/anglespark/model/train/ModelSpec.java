@@ -40,6 +40,45 @@ public record ModelSpec(String name, BertConfig config, Pooling pooling, double 
         return new ModelSpec(m.name(), m.config(), pooling == null ? m.pooling() : pooling, w.layerNormEps(), w.maskBias(), tok, w);
     }
 
+    /**
+     * The encoder of a previous run (an {@link io.anglespark.model.encoder.EncoderArtifact}, e.g. a training job's
+     * model.zip), to warm-start a new run from: its architecture, pooling and tokenizer, its weights, and the
+     * layer-norm epsilon and mask bias its transformer blocks were built with.
+     */
+    public static ModelSpec fromEncoder(io.anglespark.model.encoder.Encoder e) {
+        double eps = e.config().layerNormEps();
+        double maskBias = EncoderGraphFactory.DEFAULT_MASK_BIAS;
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : e.graph().getConfiguration().getVertices().values()) {
+            if (v instanceof io.anglespark.model.encoder.TransformerBlockVertex t) {
+                eps = t.eps();
+                maskBias = t.maskBias();
+                break;
+            }
+        }
+        BertWeights w = EncoderGraphFactory.weightsOf(e.graph(), e.config(), eps, maskBias);
+        return new ModelSpec(e.modelName(), e.config(), e.pooling(), eps, maskBias, e.tokenizerJson(), w);
+    }
+
+    /**
+     * This encoder cut to its first {@code n} transformer layers (embeddings and pooling kept): a small model that
+     * still starts from pretrained weights, for tests and quick experiments. {@code n} at least the model's depth
+     * returns this spec.
+     */
+    public ModelSpec firstLayers(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("layers must be >= 1, got " + n);
+        }
+        if (n >= config.layers()) {
+            return this;
+        }
+        BertConfig c = new BertConfig(n, config.hidden(), config.heads(), config.intermediate(), config.vocab(), config.positions(),
+                config.typeVocab(), config.layerNormEps());
+        BertWeights w = weights == null ? null : new BertWeights(c, weights.wordEmbeddings(), weights.positionEmbeddings(),
+                weights.tokenTypeEmbeddings(), weights.embeddingLnGamma(), weights.embeddingLnBeta(), weights.layers().subList(0, n),
+                weights.layerNormEps(), weights.maskBias(), weights.sources());
+        return new ModelSpec(name + "-first" + n, c, pooling, layerNormEps, maskBias, tokenizerJson, w);
+    }
+
     /** A random encoder of the given shape (tests, experiments) with a model's tokenizer. */
     public static ModelSpec random(String name, BertConfig config, Pooling pooling, byte[] tokenizerJson) {
         return new ModelSpec(name, config, pooling, config.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS, tokenizerJson, null);

@@ -115,6 +115,35 @@ class BatcherTest {
         assertNotEquals(str(b.plan(0)), str(new Batcher(ex, TargetFormat.A, tokenizer, 128, 2, 7).plan(0)), "another seed, another order");
     }
 
+    @Test
+    void anEvenPlanFillsTheRemainderBatchWithRepeatsThatKeepItsTextsUnique() {
+        // five pairs in batches of 2: plan(0) has a batch of 1, the even plan tops it up with one example of another batch
+        Batcher b = new Batcher(fixture("odd-count.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 32, 2, 3);
+        for (int epoch = 0; epoch < 3; epoch++) {
+            List<int[]> plan = b.plan(epoch);
+            List<int[]> even = b.evenPlan(epoch);
+            assertEquals(plan.size(), even.size());
+            int[] seen = new int[b.size()];
+            for (int k = 0; k < even.size(); k++) {
+                int[] batch = even.get(k);
+                assertEquals(2, batch.length, "every batch full");
+                assertEquals(2, Arrays.stream(batch).distinct().count(), "no example twice in one batch");
+                if (plan.get(k).length == 2) {
+                    assertArrayEquals(plan.get(k), batch, "full batches unchanged");
+                }
+                for (int i : batch) {
+                    seen[i]++;
+                }
+            }
+            assertTrue(Arrays.stream(seen).allMatch(n -> n >= 1), "nothing dropped");
+            assertEquals(1, b.repeats(even), "one example seen twice");
+            assertEquals(str(even), str(new Batcher(fixture("odd-count.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 32, 2, 3).evenPlan(epoch)),
+                    "reproducible");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Batcher(fixture("odd-count.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 32, 6, 3)
+                .evenPlan(0), "fewer examples than one batch");
+    }
+
     private static String str(List<int[]> plan) {
         return plan.stream().map(Arrays::toString).toList().toString();
     }

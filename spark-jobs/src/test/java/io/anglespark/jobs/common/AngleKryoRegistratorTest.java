@@ -7,6 +7,9 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import scala.reflect.ClassTag$;
 
 import java.util.List;
@@ -39,5 +42,18 @@ class AngleKryoRegistratorTest {
     void nestedRecordsWithNullComponentsSurviveKryo() {
         Example b = Example.positive("what is spark?", "a cluster engine");
         assertEquals(b, roundTrip(b));
+    }
+
+    @Test
+    void ndArraysAndMultiDataSetsSurviveKryo() {
+        INDArray ids = Nd4j.create(new float[]{101, 2023, 102, 0, 101, 2307, 2003, 102}, new long[]{2, 4}, 'c');
+        INDArray labels = Nd4j.create(new float[]{4.2f, 4.2f}, new long[]{2, 1}, 'c');
+        MultiDataSet m = new MultiDataSet(new INDArray[]{ids, Nd4j.zeros(2, 4), ids.gt(0).castTo(ids.dataType())}, new INDArray[]{labels});
+        MultiDataSet back = roundTrip(m);
+        assertEquals(3, back.getFeatures().length);
+        assertEquals(ids, back.getFeatures(0));
+        assertEquals(m.getFeatures(2), back.getFeatures(2));
+        assertEquals(labels, back.getLabels(0));
+        assertEquals(ids.getRow(1).dup(), roundTrip(ids.getRow(1).dup()), "a view copied out survives too");
     }
 }
