@@ -129,7 +129,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 if (cfg.plots().enabled() && eval.pairs() > 0) {
                     plot = "plots/" + plotDirs.get(ref.label()) + "/" + name + ".png";
                     Similarity sim = cfg.plots().similarity();
-                    writeBytes(out + "/" + plot, ScatterPlot.png(ref.label() + " on " + name + " (" + eval.pairs() + " pairs, Spearman x100 "
+                    writeBytes(out + "/" + plot, ScatterPlot.png(ref.label() + " on " + name + " (" + eval.pairs() + " pairs, Spearman x100 of " + sim.label() + " "
                                     + x100(eval.of(sim).spearman()) + ")", sim.label() + " similarity", set.pairs().gold(),
                             eval.predicted().get(sim), cfg.plots().width(), cfg.plots().height()), hadoop);
                 }
@@ -210,7 +210,10 @@ public final class EvaluateJob implements Callable<Integer> {
         Set<String> used = new HashSet<>();
         for (EvaluateConfig.ModelRef m : models) {
             String label = m.label();
-            String base = m.isPretrained() ? label : new Path(label).getName().replaceAll("(?i)\\.zip$", "");
+            // An artifact by its folder and file name (runs/cosent/model.zip -> cosent_model): training runs all write model.zip.
+            Path p = new Path(label);
+            String file = p.getName().replaceAll("(?i)\\.zip$", "");
+            String base = m.isPretrained() ? label : p.getParent() == null || p.getParent().getName().isEmpty() ? file : p.getParent().getName() + "_" + file;
             base = base.replaceAll("[^A-Za-z0-9._-]", "_");
             String dir = base;
             for (int k = 2; !used.add(dir.toLowerCase(Locale.ROOT)); k++) {

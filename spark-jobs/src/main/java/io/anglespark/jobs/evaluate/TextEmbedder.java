@@ -1,5 +1,6 @@
 package io.anglespark.jobs.evaluate;
 
+import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.encoder.Encoder;
@@ -52,7 +53,10 @@ public interface TextEmbedder {
             try (InputStream in = p.getFileSystem(hadoop).open(p)) {
                 encoder = EncoderArtifact.load(in);
             } catch (java.io.FileNotFoundException e) {
-                throw new io.anglespark.jobs.common.HadoopFs.InputException("model '" + ref.label() + "': " + ref.path() + " does not exist", e);
+                throw new HadoopFs.InputException("model '" + ref.label() + "': " + ref.path() + " does not exist", e);
+            } catch (IOException e) {
+                throw new HadoopFs.InputException("model '" + ref.label() + "': " + ref.path() + " is not a readable encoder artifact "
+                        + "(the model.zip a training run writes): " + e.getMessage(), e);
             }
             kind = "artifact";
         }

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The must-be-true of the evaluate job: on the raw STS-B test file (all 1,379 pairs), bge-small-en-v1.5 zero-shot
