@@ -105,7 +105,7 @@ final class SetReader {
     }
 
     private static JavaRDD<EvalRow> parquet(SparkSession spark, EvaluateConfig.SetSpec spec, List<HadoopFs.InputFile> files) {
-        String[] paths = files.stream().map(HadoopFs.InputFile::path).filter(p -> !p.endsWith(".crc")).toArray(String[]::new);
+        String[] paths = files.stream().map(HadoopFs.InputFile::path).toArray(String[]::new);
         Dataset<Row> df = spark.read().parquet(paths);
         Set<String> columns = new HashSet<>(List.of(df.columns()));
         List<String> needed = new ArrayList<>(List.of("text1", "text2", "label"));
