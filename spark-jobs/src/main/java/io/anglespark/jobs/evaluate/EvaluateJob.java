@@ -55,7 +55,7 @@ import java.util.concurrent.Callable;
 public final class EvaluateJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
     /** Texts per call of the embedder: long enough to batch well, short enough for a progress line per call. */
-    private static final int CHUNK_BATCHES = 16;
+    private static final int CHUNK_BATCHES = 4;
 
     @CommandLine.Mixin
     JobCli cli = new JobCli();
@@ -129,9 +129,11 @@ public final class EvaluateJob implements Callable<Integer> {
                 if (cfg.plots().enabled() && eval.pairs() > 0) {
                     plot = "plots/" + plotDirs.get(ref.label()) + "/" + name + ".png";
                     Similarity sim = cfg.plots().similarity();
-                    writeBytes(out + "/" + plot, ScatterPlot.png(ref.label() + " on " + name + " (" + eval.pairs() + " pairs, Spearman x100 of " + sim.label() + " "
-                                    + x100(eval.of(sim).spearman()) + ")", sim.label() + " similarity", set.pairs().gold(),
-                            eval.predicted().get(sim), cfg.plots().width(), cfg.plots().height()), hadoop);
+                    PairEvaluation.SimilarityMetrics m = eval.of(sim);
+                    String caption = "gold score (" + eval.pairs() + " pairs; Spearman x100 of " + sim.label() + " " + x100(m.spearman())
+                            + (m.auc() == null ? "" : ", ROC AUC x100 " + x100(m.auc())) + ")";
+                    writeBytes(out + "/" + plot, ScatterPlot.png(ref.label() + " on " + name, caption, sim.label() + " similarity",
+                            set.pairs().gold(), eval.predicted().get(sim), cfg.plots().width(), cfg.plots().height()), hadoop);
                 }
                 results.add(new EvaluateReport.Result(ref.label(), name, eval, set.pairs().texts().size(), embedSeconds, plot));
                 LOG.info("model {} on {}: {} pairs, Spearman x100 cosine {}, {} texts in {}s ({}/s)", ref.label(), name, eval.pairs(),

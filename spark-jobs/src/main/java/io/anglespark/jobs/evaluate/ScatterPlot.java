@@ -24,15 +24,16 @@ final class ScatterPlot {
     }
 
     /**
+     * @param xAxis     the x axis caption (room for the set's figures: it spans the plot's width)
      * @param gold      x values
      * @param predicted y values, same length
      */
-    static byte[] png(String title, String yAxis, double[] gold, double[] predicted, int width, int height) throws IOException {
+    static byte[] png(String title, String xAxis, String yAxis, double[] gold, double[] predicted, int width, int height) throws IOException {
         if (gold.length != predicted.length) {
             throw new IllegalArgumentException("gold and predicted differ in length: " + gold.length + " and " + predicted.length);
         }
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
-                .xAxisTitle("gold score").yAxisTitle(yAxis).build();
+                .xAxisTitle(xAxis).yAxisTitle(yAxis).build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setMarkerSize(4);

@@ -27,10 +27,10 @@ class EmbedInChunksTest {
         for (int i = 0; i < texts.size(); i++) {
             assertEquals(i, v[i][0], 0, "text " + i);
         }
-        assertEquals(4, calls.size(), "100 texts in calls of 2 x 16");
+        assertEquals(13, calls.size(), "100 texts in calls of 2 x 4");
         int last = 0;
         for (List<String> call : calls) {
-            assertTrue(call.size() <= 32);
+            assertTrue(call.size() <= 8);
             for (String t : call) {
                 assertTrue(t.length() >= last, "sorted by length");
                 last = t.length();
