@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The Markdown report from a hand-built run: no Spark, no model. */
 class ReportMarkdownTest {
 
-    private static EvaluateReport report() {
+    static EvaluateReport report() {
         ScoredPairs sts = new ScoredPairs.Builder().add("a", "b", 5).add("a", "c", 1).add("b", "c", 2).build();
         ScoredPairs dup = new ScoredPairs.Builder().add("a", "b", 1).add("c", "d", 0).build();
         EvalSet stsSet = new EvalSet(new EvaluateConfig.SetSpec("sts|x", EvaluateConfig.Format.STSB, "/d/sts.csv", null, null),
