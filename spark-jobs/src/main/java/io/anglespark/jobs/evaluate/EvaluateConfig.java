@@ -41,7 +41,8 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
      * {@link io.anglespark.model.encoder.EncoderArtifact} zip (any Hadoop path). {@code label} is how reports name it.
      */
     public record ModelRef(String label, String pretrained, String path) implements Serializable {
-        public boolean isPretrained() {
+        /** A registered pretrained model (not named like a getter, so {@code _run.json} keeps the name itself). */
+        public boolean registered() {
             return pretrained != null;
         }
     }

@@ -88,7 +88,7 @@ public final class EvaluateJob implements Callable<Integer> {
             files.put(s.name(), HadoopFs.listInputFiles(s.name(), s.path(), hadoop));
         }
         for (EvaluateConfig.ModelRef m : cfg.models()) {
-            if (!m.isPretrained() && !HadoopFs.exists(m.path(), hadoop)) {
+            if (!m.registered() && !HadoopFs.exists(m.path(), hadoop)) {
                 throw new HadoopFs.InputException("model '" + m.label() + "': " + m.path() + " does not exist");
             }
         }
@@ -215,7 +215,7 @@ public final class EvaluateJob implements Callable<Integer> {
             // An artifact by its folder and file name (runs/cosent/model.zip -> cosent_model): training runs all write model.zip.
             Path p = new Path(label);
             String file = p.getName().replaceAll("(?i)\\.zip$", "");
-            String base = m.isPretrained() ? label : p.getParent() == null || p.getParent().getName().isEmpty() ? file : p.getParent().getName() + "_" + file;
+            String base = m.registered() ? label : p.getParent() == null || p.getParent().getName().isEmpty() ? file : p.getParent().getName() + "_" + file;
             base = base.replaceAll("[^A-Za-z0-9._-]", "_");
             String dir = base;
             for (int k = 2; !used.add(dir.toLowerCase(Locale.ROOT)); k++) {

@@ -42,7 +42,7 @@ public interface TextEmbedder {
         Encoder encoder;
         String prefix = "";
         String kind;
-        if (ref.isPretrained()) {
+        if (ref.registered()) {
             PretrainedModel m = PretrainedModel.byName(ref.pretrained());
             Pooling pooling = settings.pooling() == null ? m.pooling() : settings.pooling();
             encoder = Encoder.pretrained(m, pooling, Math.min(settings.maxLength(), m.config().positions()));

@@ -34,7 +34,7 @@ class EvaluateConfigTest {
     void theBundledConfigScoresBgeSmallOnTheRawEvaluationCorporaOfSharedData() {
         EvaluateConfig c = load();
         assertEquals(List.of("bge-small-en-v1.5"), c.models().stream().map(EvaluateConfig.ModelRef::label).toList());
-        assertTrue(c.models().get(0).isPretrained());
+        assertTrue(c.models().get(0).registered());
         assertEquals(List.of("stsb-test", "sick-trial", "semeval2012-msrpar", "semeval2012-europarl"),
                 c.sets().stream().map(EvaluateConfig.SetSpec::name).toList());
         assertEquals("/data/stsbenchmark/sts-test.csv", c.sets().get(0).path());
@@ -43,6 +43,10 @@ class EvaluateConfigTest {
         assertEquals(512, c.encoder().maxLength());
         assertFalse(c.overwrite());
         assertEquals(Similarity.COSINE, c.plots().similarity());
+        // As _run.json records it (Jackson over the records): the model's name, not a flag.
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(c);
+        assertEquals("bge-small-en-v1.5", json.get("models").get(0).get("pretrained").asText());
+        assertEquals("stsb-test", json.get("sets").get(0).get("name").asText());
     }
 
     @Test
@@ -50,7 +54,7 @@ class EvaluateConfigTest {
         EvaluateConfig c = load("evaluate.models=[BGE-small-en-v1.5, \"hdfs://nn/runs/x/model.zip\", model.zip]", "evaluate.encoder.pooling=mean");
         assertEquals("bge-small-en-v1.5", c.models().get(0).pretrained());
         assertEquals("hdfs://nn/runs/x/model.zip", c.models().get(1).path());
-        assertFalse(c.models().get(2).isPretrained());
+        assertFalse(c.models().get(2).registered());
         assertEquals(Pooling.MEAN, c.encoder().pooling());
         String typo = failure("evaluate.models=[bge-smal]");
         assertTrue(typo.contains("evaluate.models") && typo.contains("bge-small-en-v1.5"), typo);
