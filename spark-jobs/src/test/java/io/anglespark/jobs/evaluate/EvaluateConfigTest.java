@@ -1,0 +1,91 @@
+package io.anglespark.jobs.evaluate;
+
+import io.anglespark.jobs.common.ConfigException;
+import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.model.Pooling;
+import io.anglespark.model.metrics.Similarity;
+import io.anglespark.prep.SharedData;
+import io.anglespark.prep.Split;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EvaluateConfigTest {
+
+    private static EvaluateConfig load(String... overrides) {
+        List<String> all = new ArrayList<>(List.of("evaluate.data-root=/data"));
+        all.addAll(List.of(overrides));
+        return EvaluateConfig.from(JobConfigs.load(SharedData.projectRoot().resolve("conf/evaluate.conf").toString(), all, new Configuration()));
+    }
+
+    private static String failure(String... overrides) {
+        return assertThrows(ConfigException.class, () -> load(overrides)).getMessage();
+    }
+
+    @Test
+    void theBundledConfigScoresBgeSmallOnTheRawEvaluationCorporaOfSharedData() {
+        EvaluateConfig c = load();
+        assertEquals(List.of("bge-small-en-v1.5"), c.models().stream().map(EvaluateConfig.ModelRef::label).toList());
+        assertTrue(c.models().get(0).registered());
+        assertEquals(List.of("stsb-test", "sick-trial", "semeval2012-msrpar", "semeval2012-europarl"),
+                c.sets().stream().map(EvaluateConfig.SetSpec::name).toList());
+        assertEquals("/data/stsbenchmark/sts-test.csv", c.sets().get(0).path());
+        assertEquals(EvaluateConfig.Format.SICK, c.sets().get(1).format());
+        assertNull(c.encoder().pooling());
+        assertEquals(512, c.encoder().maxLength());
+        assertFalse(c.overwrite());
+        assertEquals(Similarity.COSINE, c.plots().similarity());
+        // As _run.json records it (Jackson over the records): the model's name, not a flag.
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(c);
+        assertEquals("bge-small-en-v1.5", json.get("models").get(0).get("pretrained").asText());
+        assertEquals("stsb-test", json.get("sets").get(0).get("name").asText());
+    }
+
+    @Test
+    void modelsArePretrainedNamesOrArtifactPaths() {
+        EvaluateConfig c = load("evaluate.models=[BGE-small-en-v1.5, \"hdfs://nn/runs/x/model.zip\", model.zip]", "evaluate.encoder.pooling=mean");
+        assertEquals("bge-small-en-v1.5", c.models().get(0).pretrained());
+        assertEquals("hdfs://nn/runs/x/model.zip", c.models().get(1).path());
+        assertFalse(c.models().get(2).registered());
+        assertEquals(Pooling.MEAN, c.encoder().pooling());
+        String typo = failure("evaluate.models=[bge-smal]");
+        assertTrue(typo.contains("evaluate.models") && typo.contains("bge-small-en-v1.5"), typo);
+        assertTrue(failure("evaluate.models=[]").contains("at least one model"));
+        assertTrue(failure("evaluate.models=[minilm-l6-v2, MINILM-L6-V2]").contains("listed twice"));
+    }
+
+    @Test
+    void parquetSetsTakeSourceAndSplitFiltersAndRawCorporaRefuseThem() {
+        EvaluateConfig c = load("evaluate.sets=[{name=p, format=pairs, path=\"/out/pairs\", sources=[stsb, sick], split=TEST}]");
+        EvaluateConfig.SetSpec s = c.sets().get(0);
+        assertEquals(List.of("stsb", "sick"), s.sources());
+        assertEquals(Split.TEST, s.split());
+        assertEquals("/out/pairs", s.path());
+        String raw = failure("evaluate.sets=[{name=s, format=stsb, path=x.csv, split=test}]");
+        assertTrue(raw.contains("evaluate.sets[0].split") && raw.contains("Parquet"), raw);
+        assertTrue(failure("evaluate.sets=[{name=p, format=issue-pairs, path=p, split=holdout}]").contains("train, dev or test"));
+    }
+
+    @Test
+    void badValuesFailNamingTheKeyAndUnknownKeysNameTheNearestOne() {
+        String format = failure("evaluate.sets=[{name=s, format=csv, path=x}]");
+        assertTrue(format.contains("evaluate.sets[0].format") && format.contains("issue-pairs"), format);
+        assertTrue(failure("evaluate.sets=[{name=\"a b\", format=stsb, path=x}]").contains("evaluate.sets[0].name"));
+        assertTrue(failure("evaluate.sets=[{name=a, format=stsb, path=x}, {name=a, format=sick, path=y}]").contains("appears twice"));
+        assertTrue(failure("evaluate.encoder.max-length=1000").contains("evaluate.encoder.max-length"));
+        assertTrue(failure("evaluate.encoder.pooling=sum").contains("evaluate.encoder.pooling"));
+        assertTrue(failure("evaluate.plots.similarity=jaccard").contains("evaluate.plots.similarity"));
+        String unknown = failure("evaluate.encoder.batchsize=8");
+        assertTrue(unknown.contains("did you mean 'evaluate.encoder.batch-size'"), unknown);
+        String unknownInSet = failure("evaluate.sets=[{name=p, format=pairs, path=p, source=[stsb]}]");
+        assertTrue(unknownInSet.contains("did you mean 'evaluate.sets[0].sources'"), unknownInSet);
+    }
+}
