@@ -164,10 +164,18 @@ public final class TrainJob implements Callable<Integer> {
         int totalRounds = 0;
         long repeatedExamples = 0;
         long repeatedBatches = 0;
-        for (int e = 0; e < cfg.training().epochs(); e++) {
+        // A step budget (max-steps) ends the plan early, in whole rounds: the schedule decays over the budget and the last
+        // (cut) epoch still ends with a dev evaluation.
+        int maxSteps = cfg.training().maxSteps();
+        int budgetRounds = maxSteps > 0 ? (maxSteps + cfg.averagingFrequency() - 1) / cfg.averagingFrequency() : Integer.MAX_VALUE;
+        for (int e = 0; e < cfg.training().epochs() && totalRounds < budgetRounds; e++) {
             List<int[]> even = batcher.evenPlan(e);
-            repeatedExamples += batcher.repeats(even);
             RoundPlan p = new RoundPlan(even, cfg.workers(), cfg.averagingFrequency());
+            if (p.rounds() > budgetRounds - totalRounds) {
+                even = even.subList(0, (budgetRounds - totalRounds) * p.batchesPerRound());
+                p = new RoundPlan(even, cfg.workers(), cfg.averagingFrequency());
+            }
+            repeatedExamples += batcher.repeats(even);
             repeatedBatches += p.repeatedBatches();
             plans.add(p);
             totalRounds += p.rounds();

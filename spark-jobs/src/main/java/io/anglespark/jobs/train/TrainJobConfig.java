@@ -32,7 +32,8 @@ import java.util.Locale;
  * @param layers           keep only the first that many transformer layers (0: all)
  * @param random           shape of a {@code random} model
  * @param warmStart        an encoder artifact (a previous run's model.zip) to start from instead of {@code model}
- * @param training         loss, batch, length, epochs, optimiser and seed (the model module's record)
+ * @param training         loss, batch, length, epochs, step budget (maxSteps, 0: none), optimiser and seed (the model
+ *                         module's record)
  * @param workers          Spark workers (parameter averaging replicas); each round gives each one batch(es)
  * @param averagingFrequency minibatches each worker fits between two averagings
  * @param prefetch         minibatches prefetched per worker (0: none)
@@ -117,6 +118,7 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
         int batch = r.intIn("batch-per-worker", 16, 1, 100_000);
         int maxLength = r.intIn("max-length", 64, 2, 100_000);
         int epochs = r.intIn("epochs", 1, 1, 100_000);
+        int maxSteps = r.intIn("max-steps", 0, 0, Integer.MAX_VALUE);
         ConfigReader o = r.section("optimizer");
         double lr = o.doubleIn("learning-rate", 2e-5, 1e-12, 10);
         int warmup = o.intIn("warmup-steps", 0, 0, Integer.MAX_VALUE);
@@ -125,7 +127,7 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
         long seed = r.longIn("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
         TrainConfig training;
         try {
-            training = new TrainConfig(loss, batch, maxLength, epochs, 0, lr, warmup, wd, clip, 0, 1, seed);
+            training = new TrainConfig(loss, batch, maxLength, epochs, maxSteps, lr, warmup, wd, clip, 0, 1, seed);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key '" + r.key("optimizer") + "': " + e.getMessage(), e);
         }

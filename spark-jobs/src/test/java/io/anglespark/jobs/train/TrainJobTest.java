@@ -173,4 +173,16 @@ class TrainJobTest {
         assertEquals(resumed.bestSpearman(), warm.initialSpearman(), 1e-9, "a warm start begins at the previous model's dev Spearman");
         assertNotEquals(first.initialSpearman(), warm.initialSpearman(), "and not at a fresh model's");
     }
+
+    @Test
+    void aStepBudgetEndsTheRunInWholeRoundsWithADevScoreAndAModel(@TempDir Path dir) throws IOException {
+        // 256 pairs, 2 epochs of 8 rounds; a budget of 5 steps at averaging frequency 2 is 3 whole rounds = 6 steps
+        TrainJob.TrainReport r = TrainJob.run(spark, small(dir.resolve("run"), "train.epochs = 2", "train.max-steps = 5",
+                "train.spark.averaging-frequency = 2"));
+        assertTrue(r.finished(), "a budget is the end of the plan, not a stop to resume");
+        assertEquals(6, r.totalSteps());
+        assertEquals(6, r.steps());
+        assertEquals(List.of(0, 6), r.history().stream().map(Checkpoints.Evaluation::step).toList(), "scored at the start and at the budget's end");
+        assertTrue(Files.exists(dir.resolve("run").resolve(TrainJob.MODEL)));
+    }
 }
