@@ -1,0 +1,146 @@
+package io.anglespark.jobs.submit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.prep.SharedData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The training job on a real Spark standalone cluster: a master and two workers started from Spark's own
+ * jars on 127.0.0.1 with authentication on (spark-jobs/src/test/cluster/local-cluster.sh), the job submitted
+ * through submit/train (Spark's submit class, client mode) with the shaded jar. One run finishes; in a second
+ * run one worker (and its executor) is killed mid-training and the job still finishes on the other, its model
+ * written. Small on purpose: a one-layer random encoder, so the suite stays within its time.
+ */
+class StandaloneClusterIT {
+    private static final Path ROOT = SharedData.projectRoot();
+    private static final Path CLUSTER = ROOT.resolve("spark-jobs/src/test/cluster/local-cluster.sh");
+    private static Path prepared;
+
+    private Path clusterDir;
+
+    record Result(int exit, String output) {
+    }
+
+    private static Result run(Path log, long minutes, String... cmd) throws IOException, InterruptedException {
+        Process p = start(log, cmd);
+        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + minutes + " minutes:\n" + Files.readString(log));
+        }
+        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static Process start(Path log, String... cmd) throws IOException {
+        return new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** STS-B train and dev through the prepare job, once (local mode). */
+    @BeforeAll
+    static void prepare() throws Exception {
+        prepared = Files.createTempDirectory("cluster-it").resolve("prepared");
+        Result r = run(Files.createTempFile("prepare", ".log"), 5, ROOT.resolve("submit/prepare").toString(), "--output", prepared.toString(),
+                "--set", "prepare.inputs=[{name=stsb-train, source=stsb, format=stsb, path=stsbenchmark/sts-train.csv, split=train},"
+                        + "{name=stsb-dev, source=stsb, format=stsb, path=stsbenchmark/sts-dev.csv, split=dev}]");
+        assertEquals(0, r.exit(), r.output());
+    }
+
+    private void startCluster() throws Exception {
+        clusterDir = Files.createTempDirectory("standalone");
+        Result r = run(Files.createTempFile("cluster", ".log"), 3, CLUSTER.toString(), "start", clusterDir.toString(), "2", "1", "2g");
+        assertEquals(0, r.exit(), r.output());
+        String props = Files.readString(clusterDir.resolve("spark.properties"));
+        assertTrue(props.contains("spark.authenticate               true") && props.contains("spark.authenticate.secret"), props);
+    }
+
+    @AfterEach
+    void stopCluster() throws Exception {
+        if (clusterDir != null) {
+            run(Files.createTempFile("cluster-stop", ".log"), 1, CLUSTER.toString(), "stop", clusterDir.toString());
+        }
+    }
+
+    private String[] train(Path out, String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("submit/train").toString(),
+                "--master", Files.readString(clusterDir.resolve("master-url")).trim(),
+                "--properties", clusterDir.resolve("spark.properties").toString(), "--driver-memory", "2g",
+                "--output", out.toString(),
+                "--set", "train.input=" + prepared,
+                "--set", "train.model=random",
+                "--set", "train.max-length=32",
+                "--set", "train.dev.max-pairs=200",
+                "--set", "train.progress-interval-s=1"));
+        cmd.addAll(List.of(extra));
+        return cmd.toArray(String[]::new);
+    }
+
+    private static JsonNode manifest(Path out) throws IOException {
+        return new ObjectMapper().readTree(out.resolve("_run.json").toFile());
+    }
+
+    @Test
+    void trainingJobSubmittedToAnAuthenticatedTwoWorkerClusterFinishesAndWritesItsModel() throws Exception {
+        startCluster();
+        Path out = clusterDir.resolve("out");
+        Result r = run(clusterDir.resolve("train.log"), 8, train(out, "--set", "train.optimizer.learning-rate=1e-3",
+                "--set", "train.max-steps=40"));
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(Files.isRegularFile(out.resolve("model.zip")), r.output());
+        JsonNode m = manifest(out);
+        assertTrue(m.path("master").asText().startsWith("spark://127.0.0.1:"), "the manifest records the standalone master: " + m);
+        assertTrue(m.at("/training/finished").asBoolean(), m.toString());
+        assertEquals(40, m.at("/training/steps").asInt(), m.toString());
+        // Both workers ran executors for this application.
+        for (String w : List.of("worker-1", "worker-2")) {
+            try (var apps = Files.list(clusterDir.resolve("work").resolve(w))) {
+                assertTrue(apps.findAny().isPresent(), w + " ran no executor:\n" + r.output());
+            }
+        }
+    }
+
+    @Test
+    void trainingSurvivesAWorkerKilledMidRunAndStillWritesTheModel() throws Exception {
+        startCluster();
+        Path out = clusterDir.resolve("out");
+        Path log = clusterDir.resolve("train.log");
+        Process p = start(log, train(out, "--set", "train.optimizer.learning-rate=1e-3", "--set", "train.max-steps=120",
+                "--set", "train.checkpoint.every-rounds=10"));
+        // Kill worker-2 (and its executor) once training is under way: after the first checkpoint.
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        while (!Files.readString(log).contains("checkpoint ") && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertTrue(p.isAlive(), "the job ended before a worker could be killed:\n" + Files.readString(log));
+        Result kill = run(Files.createTempFile("kill", ".log"), 1, CLUSTER.toString(), "kill-worker", clusterDir.toString(), "worker-2");
+        assertEquals(0, kill.exit(), kill.output());
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("training did not finish after the worker was killed:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(Files.isRegularFile(out.resolve("model.zip")), output);
+        Result workers = run(Files.createTempFile("workers", ".log"), 1, CLUSTER.toString(), "workers", clusterDir.toString());
+        assertTrue(!workers.output().contains("worker-2") && workers.output().contains("worker-1"), workers.output());
+        assertTrue(output.contains("Lost executor"), "the driver saw the executor go:\n" + output);
+        JsonNode m = manifest(out);
+        assertTrue(m.at("/training/finished").asBoolean(), "the run finished its plan: " + m);
+        assertEquals(120, m.at("/training/steps").asInt(), "every step ran, none twice: " + m);
+        assertEquals(2, m.at("/training/epochs").size(), "scored at the start and at the end of the budget: " + m);
+    }
+}
