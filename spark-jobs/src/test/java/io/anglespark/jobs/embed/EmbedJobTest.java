@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The embed job on a tiny random encoder (1 layer, hidden 16, MiniLM's tokenizer) saved as a trained artifact, over
- * a JSON-lines corpus of STS-B sentences with every kind of bad row: a run that fails a task on purpose in its third
+ * a JSON-lines corpus of STS-B sentences with every kind of bad row: a run that fails a task on purpose in its second
  * slice, a rerun, a second rerun, and an appended corpus.
  */
 class EmbedJobTest {
@@ -73,7 +73,7 @@ class EmbedJobTest {
 
     static EmbedConfig config(Path input, Path out, String... overrides) {
         List<String> o = new ArrayList<>(List.of("embed.input.path=" + input, "embed.input.format=jsonl", "embed.output=" + out,
-                "embed.model=" + model, "embed.max-length=32", "embed.slice-rows=8", "embed.partitions=2", "embed.progress-interval-s=1"));
+                "embed.model=" + model, "embed.max-length=32", "embed.slice-rows=14", "embed.partitions=2", "embed.progress-interval-s=1"));
         o.addAll(List.of(overrides));
         return EmbedConfig.from(JobConfigs.load(CONF, o, new Configuration()));
     }
@@ -144,8 +144,8 @@ class EmbedJobTest {
         Files.write(input, lines, StandardCharsets.UTF_8);
         Path out = dir.resolve("out");
 
-        // 40 ids in slices of about 8: the run dies in slice 2, after committing slices 0 and 1
-        Exception crash = assertThrows(Exception.class, () -> EmbedJob.run(spark, config(input, out, "embed.testing.fail-in-slice=2")));
+        // 40 ids in 3 slices: the run dies in slice 1, after committing slice 0
+        Exception crash = assertThrows(Exception.class, () -> EmbedJob.run(spark, config(input, out, "embed.testing.fail-in-slice=1")));
         assertTrue(String.valueOf(crash.getMessage()).contains("fail-in-slice") || String.valueOf(crash.getCause()).contains("fail-in-slice"),
                 String.valueOf(crash));
         int partial = rows(out).size();
