@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.memory.AllocationsTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -43,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ../shared/data's STS-B sentences, each made unique by a number, so every row is embedded), runs
  * {@link EmbedJob#run} with {@code dl4j} and with {@code onnxruntime} in this JVM, and writes a Markdown report with
  * rows/s, the ONNX Runtime / DL4J ratio, and the executor's peak memory during each run: resident set (VmHWM from
- * /proc/self/status, reset before each run through /proc/self/clear_refs), heap (sampled every 100 ms), and
- * ND4J/JavaCPP off-heap bytes (sampled). The benchmark runs in local mode, where the executors are this JVM, so
+ * /proc/self/status, reset before each run through /proc/self/clear_refs), heap in use, ND4J's off-heap bytes
+ * (AllocationsTracker) and JavaCPP's physical bytes (the last three sampled every 100 ms). The benchmark runs in local mode, where the executors are this JVM, so
  * these are the executor's figures.
  */
 @Command(name = "bench-embed", description = "Embeds synthetic corpora through the DL4J and ONNX Runtime engines and reports rows/s and peak executor memory.")
@@ -180,7 +181,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Samples heap in use and JavaCPP's off-heap counters every 100 ms, keeping the maxima. */
+    /** Samples heap in use, ND4J's off-heap bytes (its AllocationsTracker) and JavaCPP's physical bytes every 100 ms, keeping the maxima. */
     private static final class Sampler implements Runnable {
         volatile boolean stop;
         final AtomicLong heap = new AtomicLong();
@@ -197,7 +198,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
                     }
                 }
                 heap.accumulateAndGet(h, Math::max);
-                offHeap.accumulateAndGet(Pointer.totalBytes(), Math::max);
+                offHeap.accumulateAndGet(AllocationsTracker.getInstance().bytesOnDevice(0), Math::max);
                 physical.accumulateAndGet(Pointer.physicalBytes(), Math::max);
                 try {
                     Thread.sleep(100);
@@ -261,7 +262,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
         b.append("- corpus: STS-B train/dev/test sentences drawn at random (seed ").append(s.seed())
                 .append("), each made unique by its number, JSON lines; every text is embedded\n");
         b.append("- rows/s: rows written / time of the embed-and-commit stage (model already loaded); wall: the whole job run\n\n");
-        b.append("| texts | engine | rows/s | ORT / DL4J | embed s | wall s | tokens | peak RSS (VmHWM) | peak heap used | peak JavaCPP off-heap | peak JavaCPP physical |\n");
+        b.append("| texts | engine | rows/s | ORT / DL4J | embed s | wall s | tokens | peak RSS (VmHWM) | peak heap used (sampled) | peak ND4J off-heap (sampled) | peak JavaCPP physical (sampled) |\n");
         b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Run r : runs) {
             String ratio = "";

@@ -28,7 +28,7 @@ import java.io.Serializable;
  * @param bucketTexts       texts gathered and sorted by length before batching, per task (bounds task memory)
  * @param ortThreads        ONNX Runtime intra-op threads per executor (0: its default)
  * @param sliceRows         output rows per committed slice (about): what a crash can lose at most
- * @param partitions        tasks per slice for the embedding step (0: Spark's default parallelism)
+ * @param partitions        tasks per slice for the embedding step (0: one per {@code bucketTexts} texts, at least Spark's default parallelism)
  * @param rowsPerFile       rows per Parquet file (about)
  * @param quarantineRawChars characters of a quarantined row's text kept
  * @param failInSlice       test hook: every task embedding that slice throws (-1: off)

@@ -201,25 +201,31 @@ public final class EmbedJob implements Callable<Integer> {
         } else {
             todo = unique.withColumn("reused", functions.lit(null).cast(DataTypes.createArrayType(DataTypes.FloatType, false)));
         }
-        long todoCount = todo.count();
-        long alreadyPresent = uniqueIds - todoCount;
-        int slices = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (todoCount + cfg.sliceRows() - 1) / cfg.sliceRows()));
-        Dataset<Row> sliced = todo.withColumn("slice", functions.pmod(functions.hash(col(SHA)), functions.lit(slices)))
+        // Buckets by text hash (the ids of one text share a bucket, so their text is embedded once), about 16 per
+        // slice of the whole input; the rows still to write are counted per bucket and consecutive buckets packed
+        // into slices of at most slice-rows (a bucket is never split), so a rerun gets few, full slices.
+        int buckets = (int) Math.max(1, Math.min(65_536, (uniqueIds * 16 + cfg.sliceRows() - 1) / cfg.sliceRows()));
+        Dataset<Row> bucketed = todo.withColumn("bucket", functions.pmod(functions.hash(col(SHA)), functions.lit(buckets)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Map<Integer, Long> perSlice = new TreeMap<>();
-        for (Row r : sliced.groupBy("slice").count().collectAsList()) {
-            perSlice.put(r.getInt(0), r.getLong(1));
+        Map<Integer, Long> perBucket = new TreeMap<>();
+        long todoCount = 0;
+        long reused = 0;
+        for (Row r : bucketed.groupBy("bucket").agg(functions.count(functions.lit(1)),
+                functions.sum(functions.when(col("reused").isNotNull(), 1).otherwise(0))).collectAsList()) {
+            perBucket.put(r.getInt(0), r.getLong(1));
+            todoCount += r.getLong(1);
+            reused += r.getLong(2);
         }
-        long reused = sliced.filter(col("reused").isNotNull()).count();
+        List<Slice> slices = Slice.pack(perBucket, cfg.sliceRows());
+        long alreadyPresent = uniqueIds - todoCount;
         if (changedIds > 0) {
             LOG.warn("{} ids already have a row for model {} with another text; they get a new row (the old one stays)", changedIds, modelId);
         }
         LOG.info("{} ids already embedded with {}, {} to write in {} slices ({} by reusing a stored vector of the same text)", alreadyPresent,
-                modelId, todoCount, perSlice.size(), reused);
+                modelId, todoCount, slices.size(), reused);
         manifest.stage("plan");
 
         // ---- slices, each committed by renaming its files into embeddings/
-        int partitions = cfg.partitions() > 0 ? cfg.partitions() : sc.defaultParallelism();
         LongAccumulator embedded = sc.sc().longAccumulator("texts embedded");
         LongAccumulator truncated = sc.sc().longAccumulator("texts truncated");
         LongAccumulator chunked = sc.sc().longAccumulator("texts chunked");
@@ -227,10 +233,13 @@ public final class EmbedJob implements Callable<Integer> {
         long written = 0;
         long started = System.nanoTime();
         int done = 0;
-        for (Map.Entry<Integer, Long> e : perSlice.entrySet()) {
-            int s = e.getKey();
-            long expected = e.getValue();
-            Dataset<Row> slice = sliced.filter(col("slice").equalTo(s));
+        for (Slice sl : slices) {
+            int s = sl.index();
+            long expected = sl.rows();
+            Dataset<Row> slice = bucketed.filter(col("bucket").between(sl.firstBucket(), sl.lastBucket()));
+            // tasks of about bucket-texts texts: the progress listener then reports rows/s and an ETA within a slice
+            int partitions = cfg.partitions() > 0 ? cfg.partitions()
+                    : (int) Math.max(sc.defaultParallelism(), Math.min(100_000, (expected + cfg.bucketTexts() - 1) / cfg.bucketTexts()));
             JavaRDD<Row> need = slice.filter(col("reused").isNull()).select(SHA, "text").dropDuplicates(SHA).javaRDD()
                     .repartition(partitions);
             Dataset<Row> vectors = spark.createDataFrame(need.mapPartitions(new EmbedTextsFn(key, cfg, s, embedded, truncated, chunked, tokens)),
@@ -250,7 +259,7 @@ public final class EmbedJob implements Callable<Integer> {
             done++;
             double secs = (System.nanoTime() - started) / 1e9;
             double rate = written / Math.max(secs, 1e-9);
-            LOG.info("slice {} of {} committed: {} rows written so far of {} ({} rows/s), ETA {}s", done, perSlice.size(), written, todoCount,
+            LOG.info("slice {} of {} committed: {} rows written so far of {} ({} rows/s), ETA {}s", done, slices.size(), written, todoCount,
                     Math.round(rate), Math.round((todoCount - written) / Math.max(rate, 1e-9)));
         }
         double embedSeconds = manifest.stage("embed_and_commit");
@@ -264,7 +273,7 @@ public final class EmbedJob implements Callable<Integer> {
         manifest.stage("write_quarantine");
 
         EmbedReport report = new EmbedReport(out, modelId, dim, read, quarantined, duplicatesMerged, uniqueIds, alreadyPresent, written, reused,
-                embedded.value(), truncated.value(), chunked.value(), tokens.value(), changedIds, perSlice.size(), embedSeconds);
+                embedded.value(), truncated.value(), chunked.value(), tokens.value(), changedIds, slices.size(), embedSeconds);
         report.verify();
         ObjectNode m = manifest.root().putObject("model");
         m.put("ref", cfg.model());
@@ -281,7 +290,7 @@ public final class EmbedJob implements Callable<Integer> {
         checked.unpersist(false);
         perId.unpersist(false);
         quarantine.unpersist(false);
-        sliced.unpersist(false);
+        bucketed.unpersist(false);
         LOG.info("wrote {}: {}", out, report.counts());
         return report;
     }
