@@ -33,7 +33,10 @@ public final class EmbedRows {
         return null;
     }
 
-    /** Lower-case hex SHA-256 of the text's UTF-8 bytes: the key that ties a stored vector to its text. */
+    /**
+     * Lower-case hex SHA-256 of the text's UTF-8 bytes: the key that ties a stored vector to its text. The job computes
+     * it with Spark's {@code sha2(text, 256)}, which gives the same string (the job test checks every row against this).
+     */
     public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
