@@ -297,7 +297,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
             b.append('\n');
         }
         if (runs.stream().allMatch(r -> r.peakOffHeap() == 0)) {
-            b.append("\nND4J's AllocationsTracker counted no bytes in these runs (the CPU backend's workspaces are not reported to it); "
+            b.append("\nND4J's AllocationsTracker counted no bytes in these runs; "
                     + "the off-heap memory of both engines shows in the resident set and JavaCPP's physical bytes.\n");
         }
         b.append("\nModel ids: ");
