@@ -336,6 +336,7 @@ public final class EmbedJob implements Callable<Integer> {
         switch (cfg.format()) {
             case PARQUET -> df = spark.read().parquet(paths);
             case CSV -> df = spark.read().option("header", cfg.csvHeader()).option("sep", cfg.csvDelimiter()).option("multiLine", true)
+                    .option("quote", "\"").option("escape", "\"")
                     .option("mode", "PERMISSIVE").option("inferSchema", false).csv(paths);
             case JSONL -> {
                 df = spark.read().schema(new StructType().add(id, DataTypes.StringType).add(text, DataTypes.StringType)

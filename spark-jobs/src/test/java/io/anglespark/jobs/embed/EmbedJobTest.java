@@ -216,4 +216,45 @@ class EmbedJobTest {
         assertTrue(assertThrows(ConfigException.class, () -> config(input, other, "embed.batchsize=3")).getMessage()
                 .contains("did you mean 'embed.batch-size'"));
     }
+
+    @Test
+    void csvAndParquetInputsGiveTheRowsOfJsonLinesAndAMissingColumnIsNamed() throws IOException {
+        List<String[]> rows = List.of(new String[]{"1", "A plain sentence."}, new String[]{"2", "A text, with a comma\nand a line break."},
+                new String[]{"3", "He said \"hi\"."});
+        Path jsonl = dir.resolve("fmt.jsonl");
+        Files.write(jsonl, rows.stream().map(r -> json(r[0], r[1])).toList(), StandardCharsets.UTF_8);
+        StringBuilder csv = new StringBuilder("text,id\n");
+        for (String[] r : rows) {
+            csv.append('"').append(r[1].replace("\"", "\"\"")).append("\",").append(r[0]).append('\n');
+        }
+        Path csvFile = dir.resolve("fmt.csv");
+        Files.writeString(csvFile, csv.toString());
+        Path parquet = dir.resolve("fmt.parquet");
+        spark.read().json(jsonl.toString()).write().parquet(parquet.toString());
+
+        Map<String, float[]> fromJson = vectors(EmbedJob.run(spark, config(jsonl, dir.resolve("fmt-json"))).output());
+        Map<String, float[]> fromCsv = vectors(EmbedJob.run(spark, config(csvFile, dir.resolve("fmt-csv"), "embed.input.format=csv")).output());
+        Map<String, float[]> fromParquet = vectors(EmbedJob.run(spark, config(parquet, dir.resolve("fmt-parquet"), "embed.input.format=parquet"))
+                .output());
+        assertEquals(3, fromJson.size());
+        for (String id : fromJson.keySet()) {
+            assertArrayEquals(fromJson.get(id), fromCsv.get(id), "csv " + id);
+            assertArrayEquals(fromJson.get(id), fromParquet.get(id), "parquet " + id);
+        }
+        Exception e = assertThrows(Exception.class, () -> EmbedJob.run(spark, config(csvFile, dir.resolve("fmt-bad"), "embed.input.format=csv",
+                "embed.input.text-column=body")));
+        assertTrue(e.getMessage().contains("'body'") && e.getMessage().contains("embed.input.text-column"), e.getMessage());
+    }
+
+    static Map<String, float[]> vectors(String out) {
+        Map<String, float[]> m = new HashMap<>();
+        for (Row r : spark.read().parquet(out + "/" + EmbedJob.EMBEDDINGS).collectAsList()) {
+            float[] v = new float[r.getList(4).size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (Float) r.getList(4).get(i);
+            }
+            m.put(r.getString(0), v);
+        }
+        return m;
+    }
 }
