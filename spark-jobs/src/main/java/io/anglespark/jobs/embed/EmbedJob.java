@@ -64,6 +64,10 @@ import static org.apache.spark.sql.functions.col;
  * exactly one row per model id (as long as its text did not change; a changed text gets a new row beside the old
  * one, counted as {@code ids_with_changed_text}). Two ids with one text get a row each; the text is embedded once.
  *
+ * <p><b>The model</b> is loaded once per JVM ({@link EngineCache}): on the driver first (its model id and dimension
+ * are needed to plan; a bad reference fails before any work), then by the first task on each executor. A file
+ * model reaches executors through {@code SparkContext.addFile}, a registered one from the class path.
+ *
  * <p>Output folder: {@code embeddings/} (Parquet {@link #OUTPUT}), {@code quarantine/} (the latest run's), and
  * {@code _run.json} (the latest run's settings and counts). An existing embed output is continued; anything else
  * there is refused unless overwrite.
