@@ -66,6 +66,31 @@ public record BertWeights(BertConfig config, float[] wordEmbeddings, float[] pos
         }
     }
 
+    /**
+     * Every parameter by our name, in a fixed order: {@code embeddings.word}, {@code .position}, {@code .tokenType},
+     * {@code .lnGamma}, {@code .lnBeta}, then per layer {@code layer.<i>.<component>} in {@link Layer}'s component
+     * order. The names are those of {@link #sources()}; the arrays are the record's own (not copies).
+     */
+    public Map<String, float[]> parameters() {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        m.put("embeddings.word", wordEmbeddings);
+        m.put("embeddings.position", positionEmbeddings);
+        m.put("embeddings.tokenType", tokenTypeEmbeddings);
+        m.put("embeddings.lnGamma", embeddingLnGamma);
+        m.put("embeddings.lnBeta", embeddingLnBeta);
+        String[] names = {"qW", "qB", "kW", "kB", "vW", "vB", "attnOutW", "attnOutB", "ln1Gamma", "ln1Beta", "ffnInW", "ffnInB",
+                "ffnOutW", "ffnOutB", "ln2Gamma", "ln2Beta"};
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            float[][] a = {l.qW, l.qB, l.kW, l.kB, l.vW, l.vB, l.attnOutW, l.attnOutB, l.ln1Gamma, l.ln1Beta, l.ffnInW, l.ffnInB,
+                    l.ffnOutW, l.ffnOutB, l.ln2Gamma, l.ln2Beta};
+            for (int j = 0; j < names.length; j++) {
+                m.put("layer." + i + "." + names[j], a[j]);
+            }
+        }
+        return m;
+    }
+
     /** Every float parameter held; equals {@code config.embeddingParameters() + config.nonEmbeddingParameters()}. */
     public long parameterCount() {
         long n = (long) wordEmbeddings.length + positionEmbeddings.length + tokenTypeEmbeddings.length + embeddingLnGamma.length

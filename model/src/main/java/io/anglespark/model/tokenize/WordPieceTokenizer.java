@@ -355,6 +355,30 @@ public final class WordPieceTokenizer implements Serializable {
         return out;
     }
 
+    /** The word-piece ids of a text without the template's {@code [CLS]}/{@code [SEP]} and without truncation. */
+    public int[] pieceIdsOf(String text) {
+        Ids body = pieceIds(text);
+        return Arrays.copyOf(body.a, body.size);
+    }
+
+    /**
+     * The model input of the pieces {@code [from, to)} of {@code body} (from {@link #pieceIdsOf}): the template's
+     * prefix, those pieces, its suffix. Used to embed a long text in windows.
+     */
+    public int[] wrap(int[] body, int from, int to) {
+        int n = to - from;
+        int[] out = new int[prefixIds.length + n + suffixIds.length];
+        System.arraycopy(prefixIds, 0, out, 0, prefixIds.length);
+        System.arraycopy(body, from, out, prefixIds.length, n);
+        System.arraycopy(suffixIds, 0, out, prefixIds.length + n, suffixIds.length);
+        return out;
+    }
+
+    /** Ids the template adds around every text ({@code [CLS]} and {@code [SEP]}: 2). */
+    public int templateLength() {
+        return prefixIds.length + suffixIds.length;
+    }
+
     /**
      * {@link #encode} of each text, padded with {@link #padId()} to the longest of the batch (not to
      * {@code maxLength}).

@@ -38,7 +38,8 @@ class SubmitScriptsIT {
 
     @Test
     void everyScriptPrintsItsHelp() throws Exception {
-        for (String script : List.of("submit/prepare", "submit/issue-pairs", "submit/train", "submit/evaluate", "bench/prepare")) {
+        for (String script : List.of("submit/prepare", "submit/issue-pairs", "submit/train", "submit/evaluate", "submit/embed", "submit/export",
+                "bench/prepare", "bench/embed")) {
             Result r = run(script, "--help");
             assertEquals(0, r.exit(), script + ":\n" + r.output());
             assertTrue(r.output().contains("--config") && r.output().contains("--set") && r.output().contains("--master"), script + ":\n" + r.output());

@@ -1,0 +1,170 @@
+package io.anglespark.model.serve;
+
+import io.anglespark.model.BertConfig;
+import io.anglespark.model.Pooling;
+import io.anglespark.model.PretrainedModel;
+import io.anglespark.model.encoder.Encoder;
+import io.anglespark.model.encoder.EncoderArtifact;
+import io.anglespark.model.encoder.EncoderGraphFactory;
+import io.anglespark.model.onnx.BertWeights;
+import io.anglespark.model.onnx.OnnxModel;
+import io.anglespark.model.tokenize.WordPieceTokenizer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Which model to embed with, as users write it:
+ * <ul>
+ *   <li>a registered pretrained name ({@code minilm-l6-v2}, see {@link PretrainedModel});</li>
+ *   <li>a path ending in {@code .zip}: a trained {@link EncoderArtifact} (the training checkpoints
+ *       {@code best.zip}, {@code latest.zip});</li>
+ *   <li>any other path: a folder written by {@link OnnxExporter} ({@code model.onnx}, {@code tokenizer.json},
+ *       {@code encoder.json}).</li>
+ * </ul>
+ * Each kind loads into either {@link Engine}: an artifact runs on ONNX Runtime through an in-memory export over its
+ * registered source model's ONNX file (an artifact of an unregistered model must be exported first); an ONNX
+ * folder runs on DL4J by importing its weights. Paths are local; callers fetch remote files first.
+ *
+ * @param kind  what {@code value} names
+ * @param value the name or the path, as given
+ */
+public record ModelRef(Kind kind, String value) implements Serializable {
+    public enum Kind {
+        REGISTERED,
+        ARTIFACT,
+        ONNX_EXPORT
+    }
+
+    /** An engine loaded from a reference, with the model id of the weights it holds ({@link ModelIds}). */
+    public record Loaded(EmbeddingEngine engine, String modelId) {
+    }
+
+    /** Reads a reference: a registered name first, then a {@code .zip} artifact, else an export folder. */
+    public static ModelRef parse(String ref) {
+        String s = ref.trim();
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty model reference (a registered name, a trained .zip, or an ONNX export folder)");
+        }
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (PretrainedModel.all().stream().anyMatch(m -> m.name().equals(lower))) {
+            return new ModelRef(Kind.REGISTERED, lower);
+        }
+        if (lower.endsWith(".zip")) {
+            return new ModelRef(Kind.ARTIFACT, s);
+        }
+        if (!s.contains("/") && !s.contains("\\") && !s.contains(".")) {
+            // a bare word that is no registered name is most likely a typo of one
+            PretrainedModel.byName(s);
+        }
+        return new ModelRef(Kind.ONNX_EXPORT, s);
+    }
+
+    /**
+     * Loads the model into an engine.
+     *
+     * @param pooling    the pooling to use; null for the model's own
+     * @param ortThreads ONNX Runtime intra-op threads (0: its default); ignored by DL4J
+     */
+    public Loaded load(Engine engine, Pooling pooling, int ortThreads) throws IOException {
+        return switch (kind) {
+            case REGISTERED -> loadRegistered(PretrainedModel.byName(value), engine, pooling, ortThreads);
+            case ARTIFACT -> loadArtifact(engine, pooling, ortThreads);
+            case ONNX_EXPORT -> loadExport(engine, pooling, ortThreads);
+        };
+    }
+
+    private static Loaded loadRegistered(PretrainedModel m, Engine engine, Pooling pooling, int ortThreads) throws IOException {
+        Pooling p = pooling == null ? m.pooling() : pooling;
+        byte[] onnx;
+        byte[] tok;
+        try (InputStream in = m.openOnnx(); InputStream t = m.openTokenizer()) {
+            onnx = in.readAllBytes();
+            tok = t.readAllBytes();
+        }
+        return fromOnnx(m.name(), m.config(), p, onnx, tok, engine, ortThreads);
+    }
+
+    private Loaded loadArtifact(Engine engine, Pooling pooling, int ortThreads) throws IOException {
+        Path file = existing(Path.of(value), "trained encoder artifact");
+        Encoder loaded = EncoderArtifact.load(file.toFile());
+        Pooling p = pooling == null ? loaded.pooling() : pooling;
+        Encoder enc = loaded;
+        if (p != loaded.pooling()) {
+            // the pooling is a vertex of the graph: rebuild with the same weights
+            BertConfig c = loaded.config();
+            BertWeights w = EncoderGraphFactory.weightsOf(loaded.graph(), c, c.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS);
+            enc = new Encoder(loaded.modelName(), c, p, c.positions(), EncoderGraphFactory.fromWeights(w, p), loaded.tokenizerJson());
+        }
+        if (engine == Engine.DL4J) {
+            BertConfig c = enc.config();
+            BertWeights w = EncoderGraphFactory.weightsOf(enc.graph(), c, c.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS);
+            return new Loaded(new Dl4jEngine(positionsWide(enc)), ModelIds.of(enc.modelName(), w, p));
+        }
+        PretrainedModel source;
+        try {
+            source = PretrainedModel.byName(enc.modelName());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("artifact " + value + " is a '" + enc.modelName() + "' model, which is not registered: "
+                    + "there is no source ONNX to run it on ONNX Runtime; export it (with the model's own ONNX file) and use the export folder", e);
+        }
+        byte[] src;
+        try (InputStream in = source.openOnnx()) {
+            src = in.readAllBytes();
+        }
+        OnnxExporter.Exported ex = OnnxExporter.export(enc, src);
+        return new Loaded(new OnnxRuntimeEngine(enc.modelName(), enc.config(), p, enc.tokenizer(), ex.onnx(), ortThreads), ex.modelId());
+    }
+
+    private Loaded loadExport(Engine engine, Pooling pooling, int ortThreads) throws IOException {
+        Path dir = existing(Path.of(value), "ONNX export folder");
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("model '" + value + "' is neither a registered name (" + PretrainedModel.all().stream()
+                    .map(PretrainedModel::name).toList() + "), a trained .zip, nor an ONNX export folder");
+        }
+        byte[] desc = Files.readAllBytes(existing(dir.resolve(OnnxExporter.ENCODER_FILE), "export description"));
+        OnnxExporter.Description d = OnnxExporter.describe(desc, dir.toString());
+        byte[] onnx = Files.readAllBytes(existing(dir.resolve(OnnxExporter.ONNX_FILE), "ONNX file"));
+        byte[] tok = Files.readAllBytes(existing(dir.resolve(OnnxExporter.TOKENIZER_FILE), "tokenizer"));
+        return fromOnnx(d.name(), d.config(), pooling == null ? d.pooling() : pooling, onnx, tok, engine, ortThreads);
+    }
+
+    /** Either engine over ONNX bytes; the weights are imported once (DL4J's graph, the model id). */
+    private static Loaded fromOnnx(String name, BertConfig config, Pooling p, byte[] onnx, byte[] tok, Engine engine, int ortThreads)
+            throws IOException {
+        BertWeights w = BertWeights.from(OnnxModel.read(new ByteArrayInputStream(onnx)), config);
+        String id = ModelIds.of(name, w, p);
+        if (engine == Engine.DL4J) {
+            ComputationGraph g = EncoderGraphFactory.fromWeights(w, p);
+            return new Loaded(new Dl4jEngine(new Encoder(name, config, p, config.positions(), g, tok)), id);
+        }
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(new ByteArrayInputStream(tok));
+        return new Loaded(new OnnxRuntimeEngine(name, config, p, tokenizer, onnx, ortThreads), id);
+    }
+
+    /** The same encoder allowed its model's full length (the long-text policy decides the length, not the artifact). */
+    private static Encoder positionsWide(Encoder e) {
+        return e.maxLength() == e.config().positions() ? e
+                : new Encoder(e.modelName(), e.config(), e.pooling(), e.config().positions(), e.graph(), e.tokenizerJson());
+    }
+
+    private Path existing(Path p, String what) {
+        if (!Files.exists(p)) {
+            throw new UncheckedIOException(new java.io.FileNotFoundException("model '" + value + "': " + what + " " + p.toAbsolutePath()
+                    + " does not exist"));
+        }
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase(Locale.ROOT) + ":" + value;
+    }
+}

@@ -1,0 +1,99 @@
+package io.anglespark.model.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anglespark.model.BertConfig;
+import io.anglespark.model.Pooling;
+import io.anglespark.model.encoder.Encoder;
+import io.anglespark.model.encoder.EncoderGraphFactory;
+import io.anglespark.model.onnx.BertWeights;
+import io.anglespark.model.onnx.OnnxExport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A trained {@link Encoder} as an ONNX folder that ONNX Runtime, LangChain4j or Spark NLP can serve:
+ * {@value #ONNX_FILE} (the source model's ONNX with its initializers replaced by the trained weights, see
+ * {@link OnnxExport}), {@value #TOKENIZER_FILE} (the encoder's Hugging Face tokenizer) and {@value #ENCODER_FILE}
+ * (model name, model id, pooling, max length, architecture). {@link ModelRef} reads such a folder back for either
+ * engine.
+ */
+public final class OnnxExporter {
+    public static final String ONNX_FILE = "model.onnx";
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+    public static final String ENCODER_FILE = "encoder.json";
+    private static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OnnxExporter() {
+    }
+
+    /** The three files of an export, in memory, and the model id of the weights they hold. */
+    public record Exported(byte[] onnx, byte[] tokenizerJson, byte[] encoderJson, String modelId) {
+        /** Writes the three files into {@code dir} (created). */
+        public void writeTo(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(ONNX_FILE), onnx);
+            Files.write(dir.resolve(TOKENIZER_FILE), tokenizerJson);
+            Files.write(dir.resolve(ENCODER_FILE), encoderJson);
+        }
+    }
+
+    /**
+     * Exports {@code trained} by rewriting {@code sourceOnnx}, the ONNX file its weights were first imported from
+     * (for a fine-tuned registered model: that model's file).
+     */
+    public static Exported export(Encoder trained, byte[] sourceOnnx) throws IOException {
+        BertConfig c = trained.config();
+        BertWeights w = EncoderGraphFactory.weightsOf(trained.graph(), c, c.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS);
+        String id = ModelIds.of(trained.modelName(), w, trained.pooling());
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("angle_spark.model_id", id);
+        meta.put("angle_spark.pooling", trained.pooling().label());
+        byte[] onnx = OnnxExport.export(sourceOnnx, w, meta);
+        return new Exported(onnx, trained.tokenizerJson(), encoderJson(trained.modelName(), id, trained.pooling(), trained.maxLength(), c), id);
+    }
+
+    static byte[] encoderJson(String name, String modelId, Pooling pooling, int maxLength, BertConfig c) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("format", FORMAT);
+        n.put("model", name);
+        n.put("model_id", modelId);
+        n.put("pooling", pooling.label());
+        n.put("maxLength", maxLength);
+        ObjectNode b = n.putObject("bertConfig");
+        b.put("layers", c.layers());
+        b.put("hidden", c.hidden());
+        b.put("heads", c.heads());
+        b.put("intermediate", c.intermediate());
+        b.put("vocab", c.vocab());
+        b.put("positions", c.positions());
+        b.put("typeVocab", c.typeVocab());
+        b.put("layerNormEps", c.layerNormEps());
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+    }
+
+    /** What {@value #ENCODER_FILE} says. */
+    record Description(String name, String modelId, Pooling pooling, int maxLength, BertConfig config) {
+    }
+
+    static Description describe(byte[] encoderJson, String where) throws IOException {
+        JsonNode n = JSON.readTree(encoderJson);
+        if (n.path("format").asInt() != FORMAT) {
+            throw new IOException(where + ": " + ENCODER_FILE + " format " + n.path("format") + " is not supported (expected " + FORMAT + ")");
+        }
+        JsonNode c = n.get("bertConfig");
+        if (c == null) {
+            throw new IOException(where + ": " + ENCODER_FILE + " has no bertConfig");
+        }
+        BertConfig bert = new BertConfig(c.get("layers").asInt(), c.get("hidden").asInt(), c.get("heads").asInt(), c.get("intermediate").asInt(),
+                c.get("vocab").asInt(), c.get("positions").asInt(), c.get("typeVocab").asInt(), c.get("layerNormEps").asDouble());
+        return new Description(n.path("model").asText(), n.path("model_id").asText(), Pooling.parse(n.path("pooling").asText()),
+                n.path("maxLength").asInt(), bert);
+    }
+}

@@ -1,0 +1,120 @@
+package io.anglespark.jobs.embed;
+
+import com.typesafe.config.Config;
+import io.anglespark.jobs.common.ConfigReader;
+import io.anglespark.model.Pooling;
+import io.anglespark.model.serve.Engine;
+import io.anglespark.model.serve.LongTextPolicy;
+import io.anglespark.model.serve.ModelRef;
+
+import java.io.Serializable;
+
+/**
+ * The embed job's configuration, read from the {@code embed} object of a HOCON file ({@code conf/embed.conf}
+ * documents every key). Immutable; every value validated on load.
+ *
+ * @param inputPath         file, folder or glob (any Hadoop path)
+ * @param format            parquet, csv or jsonl
+ * @param idColumn          column (field) holding the id; read as a string
+ * @param textColumn        column (field) holding the text
+ * @param csvHeader         CSV: the first line names the columns (else columns are _c0, _c1, ...)
+ * @param csvDelimiter      CSV: the field separator
+ * @param model             model reference (registered name, trained .zip, ONNX export folder; Hadoop paths allowed)
+ * @param engine            dl4j or onnxruntime
+ * @param pooling           pooling override; null for the model's own
+ * @param policy            maximum length and what to do beyond it
+ * @param normalize         L2-normalise the vectors
+ * @param batchSize         texts per forward pass
+ * @param bucketTexts       texts gathered and sorted by length before batching, per task (bounds task memory)
+ * @param ortThreads        ONNX Runtime intra-op threads per executor (0: its default)
+ * @param sliceRows         output rows per committed slice (about): what a crash can lose at most
+ * @param partitions        tasks per slice for the embedding step (0: one per {@code bucketTexts} texts, at least Spark's default parallelism)
+ * @param rowsPerFile       rows per Parquet file (about)
+ * @param quarantineRawChars characters of a quarantined row's text kept
+ * @param failInSlice       test hook: every task embedding that slice throws (-1: off)
+ */
+public record EmbedConfig(String inputPath, Format format, String idColumn, String textColumn, boolean csvHeader, String csvDelimiter,
+                          String output, boolean overwrite, String model, Engine engine, Pooling pooling, LongTextPolicy policy,
+                          boolean normalize, int batchSize, int bucketTexts, int ortThreads, long sliceRows, int partitions, int rowsPerFile,
+                          int quarantineRawChars, double progressIntervalSeconds, int failInSlice) implements Serializable {
+
+    public static final String ROOT = "embed";
+
+    public enum Format {
+        PARQUET,
+        CSV,
+        JSONL
+    }
+
+    public static EmbedConfig from(Config config) {
+        ConfigReader r = ConfigReader.of(config, ROOT);
+        ConfigReader in = r.section("input");
+        String path = in.requiredString("path");
+        Format format = in.enumOf("format", Format.class, Format.PARQUET);
+        String id = in.string("id-column", "id");
+        String text = in.string("text-column", "text");
+        if (id.isBlank() || text.isBlank() || id.equals(text)) {
+            throw in.invalid("text-column", text, "id-column and text-column must be two different, non-empty names (id-column = " + id + ")");
+        }
+        ConfigReader csv = in.section("csv");
+        boolean header = csv.bool("header", true);
+        String delimiter = csv.string("delimiter", ",");
+        if (delimiter.isEmpty()) {
+            throw csv.invalid("delimiter", "''", "must not be empty");
+        }
+        String output = r.requiredString("output");
+        boolean overwrite = r.bool("overwrite", false);
+
+        String model = r.requiredString("model");
+        try {
+            ModelRef.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw r.invalid("model", model, e.getMessage());
+        }
+        Engine engine;
+        String engineName = r.string("engine", "dl4j");
+        try {
+            engine = Engine.parse(engineName);
+        } catch (IllegalArgumentException e) {
+            throw r.invalid("engine", engineName, e.getMessage());
+        }
+        String poolingName = r.optionalString("pooling");
+        Pooling pooling = null;
+        if (poolingName != null) {
+            try {
+                pooling = Pooling.parse(poolingName);
+            } catch (IllegalArgumentException e) {
+                throw r.invalid("pooling", poolingName, e.getMessage());
+            }
+        }
+        int maxLength = r.intIn("max-length", 256, 3, 100_000);
+        ConfigReader lt = r.section("long-text");
+        String modeName = lt.string("mode", "truncate");
+        LongTextPolicy.Mode mode;
+        try {
+            mode = LongTextPolicy.Mode.parse(modeName);
+        } catch (IllegalArgumentException e) {
+            throw lt.invalid("mode", modeName, e.getMessage());
+        }
+        int stride = lt.intIn("stride", 128, 1, 100_000);
+        int maxChunks = lt.intIn("max-chunks", 32, 1, 100_000);
+        if (mode == LongTextPolicy.Mode.CHUNK && stride > maxLength - 2) {
+            throw lt.invalid("stride", stride, "must be at most max-length - 2 = " + (maxLength - 2) + " (windows would leave gaps)");
+        }
+        LongTextPolicy policy = mode == LongTextPolicy.Mode.TRUNCATE ? LongTextPolicy.truncate(maxLength)
+                : LongTextPolicy.chunk(maxLength, stride, maxChunks);
+        boolean normalize = r.bool("normalize", true);
+        int batch = r.intIn("batch-size", 32, 1, 4096);
+        int bucket = r.intIn("bucket-texts", 2048, 1, 10_000_000);
+        int ortThreads = r.intIn("ort-threads", 0, 0, 1024);
+        long sliceRows = r.longIn("slice-rows", 200_000, 1, Long.MAX_VALUE);
+        int partitions = r.intIn("partitions", 0, 0, 1_000_000);
+        int rowsPerFile = r.intIn("rows-per-file", 500_000, 1, Integer.MAX_VALUE);
+        int rawChars = r.section("quarantine").intIn("raw-max-chars", 1000, 0, 1_000_000);
+        double progress = r.doubleIn("progress-interval-s", 10, 0.1, 3600);
+        int failInSlice = r.section("testing").intIn("fail-in-slice", -1, -1, Integer.MAX_VALUE);
+        r.rejectUnknownKeys();
+        return new EmbedConfig(path, format, id, text, header, delimiter, output, overwrite, model, engine, pooling, policy, normalize, batch,
+                bucket, ortThreads, sliceRows, partitions, rowsPerFile, rawChars, progress, failInSlice);
+    }
+}

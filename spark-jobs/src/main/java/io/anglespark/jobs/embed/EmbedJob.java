@@ -1,0 +1,433 @@
+package io.anglespark.jobs.embed;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anglespark.jobs.common.HadoopFs;
+import io.anglespark.jobs.common.JobCli;
+import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.ProgressListener;
+import io.anglespark.jobs.common.RunManifest;
+import io.anglespark.jobs.common.SparkSessions;
+import io.anglespark.model.serve.ModelRef;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Embeds texts with ids into Parquet, incrementally.
+ *
+ * <pre>
+ * read (parquet | csv | jsonl, any Hadoop path) -> check rows -> quarantine (malformed, missing id or text,
+ *   one id with different texts) -> one row per id -> text_sha256
+ *   -> skip (id, text_sha256) already in the output for this model_id
+ *   -> reuse the stored vector of a text already embedded under another id
+ *   -> slices by text hash, each: distinct texts -> embed (model cached per executor JVM, length-bucketed)
+ *      -> rows -> temporary folder -> files renamed into embeddings/ (the slice's commit)
+ * counts: read = unique ids + duplicate rows merged + quarantined; unique ids = already present + written
+ * </pre>
+ *
+ * <p><b>Crash safety.</b> A slice becomes visible only when its files are renamed into {@code embeddings/}; each
+ * file is complete when renamed. A rerun skips every (id, text_sha256, model_id) already there, so it embeds only
+ * what is missing and never writes a second row for a committed id: after any crash and rerun each input id has
+ * exactly one row per model id (as long as its text did not change; a changed text gets a new row beside the old
+ * one, counted as {@code ids_with_changed_text}). Two ids with one text get a row each; the text is embedded once.
+ *
+ * <p><b>The model</b> is loaded once per JVM ({@link EngineCache}): on the driver first (its model id and dimension
+ * are needed to plan; a bad reference fails before any work), then by the first task on each executor. A file
+ * model reaches executors through {@code SparkContext.addFile}, a registered one from the class path.
+ *
+ * <p>Output folder: {@code embeddings/} (Parquet {@link #OUTPUT}), {@code quarantine/} (the latest run's), and
+ * {@code _run.json} (the latest run's settings and counts). An existing embed output is continued; anything else
+ * there is refused unless overwrite.
+ */
+@Command(name = "embed", mixinStandardHelpOptions = false, sortOptions = false,
+        description = "Embeds texts with ids (Parquet, CSV, JSON lines) into Parquet (id, text_sha256, model_id, dim, embedding), "
+                + "incrementally, on DL4J or ONNX Runtime, with a quarantine and a _run.json.")
+public final class EmbedJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedJob.class);
+    public static final String EMBEDDINGS = "embeddings";
+    public static final String QUARANTINE_DIR = "quarantine";
+    private static final String TMP = "_tmp";
+    private static final String SHA = "text_sha256";
+
+    /** The output rows. */
+    public static final StructType OUTPUT = new StructType()
+            .add("id", DataTypes.StringType, false)
+            .add(SHA, DataTypes.StringType, false)
+            .add("model_id", DataTypes.StringType, false)
+            .add("dim", DataTypes.IntegerType, false)
+            .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    /** Rows that could not be embedded: the file, the id as read, the reason, a detail, the text (clipped). */
+    public static final StructType QUARANTINE = new StructType()
+            .add("file", DataTypes.StringType, false)
+            .add("id", DataTypes.StringType, true)
+            .add("reason", DataTypes.StringType, false)
+            .add("detail", DataTypes.StringType, false)
+            .add("raw", DataTypes.StringType, false);
+
+    private static final StructType CHECKED = new StructType()
+            .add("id", DataTypes.StringType, true)
+            .add("text", DataTypes.StringType, true)
+            .add("file", DataTypes.StringType, false)
+            .add("problem", DataTypes.StringType, true)
+            .add("raw", DataTypes.StringType, false);
+
+    private static final StructType EMBEDDED = new StructType()
+            .add(SHA, DataTypes.StringType, false)
+            .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    @CommandLine.Mixin
+    JobCli cli = new JobCli();
+
+    public static void main(String[] args) {
+        System.exit(JobMain.execute("embed", new EmbedJob(), args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        EmbedConfig config = EmbedConfig.from(JobConfigs.load(cli.configFile("embed"), cli.overrides(EmbedConfig.ROOT), new Configuration()));
+        SparkSession spark = SparkSessions.create("angle-spark embed");
+        try {
+            EmbedReport r = run(spark, config);
+            LOG.info("embed finished: {} ({} written, {} already present, {} quarantined)", r.output(), r.written(), r.alreadyPresent(),
+                    r.quarantinedTotal());
+        } finally {
+            spark.stop();
+        }
+        return 0;
+    }
+
+    public static EmbedReport run(SparkSession spark, EmbedConfig cfg) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration hadoop = sc.hadoopConfiguration();
+        ProgressListener progress = SparkSessions.attachProgress(spark, cfg.progressIntervalSeconds());
+        try {
+            return run(spark, cfg, sc, hadoop);
+        } finally {
+            spark.sparkContext().removeSparkListener(progress);
+        }
+    }
+
+    private static EmbedReport run(SparkSession spark, EmbedConfig cfg, JavaSparkContext sc, Configuration hadoop) throws IOException {
+        RunManifest manifest = new RunManifest("embed", spark, cfg);
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+                + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+        // Inputs and model first: a missing input or model fails before anything is written or deleted.
+        List<HadoopFs.InputFile> files = HadoopFs.listInputFiles("input", cfg.inputPath(), hadoop);
+        manifest.root().set("inputs", manifest.toJson(files));
+        EngineCache.Key key = engineKey(sc, cfg, hadoop);
+        ModelRef.Loaded model = EngineCache.get(key);
+        String modelId = model.modelId();
+        int dim = model.engine().dimension();
+        if (cfg.policy().maxLength() > model.engine().config().positions()) {
+            throw new io.anglespark.jobs.common.ConfigException("config key 'embed.max-length' = " + cfg.policy().maxLength()
+                    + ": the model has only " + model.engine().config().positions() + " positions");
+        }
+        LOG.info("model {} on {}: id {}, dimension {}, {}", cfg.model(), cfg.engine().label(), modelId, dim, cfg.policy().describe());
+        String out = cfg.output();
+        prepareOutput(out, cfg.overwrite(), hadoop);
+        manifest.stage("load_model");
+
+        // ---- read and check
+        Dataset<Row> input = read(spark, cfg, files.stream().map(HadoopFs.InputFile::path).toArray(String[]::new));
+        Dataset<Row> checked = spark.createDataFrame(input.javaRDD().map(new CheckRowFn(cfg.quarantineRawChars())), CHECKED)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long read = checked.count();
+        Dataset<Row> valid = checked.filter(col("problem").isNull()).select("id", "text");
+        Dataset<Row> perId = valid.groupBy("id").agg(functions.count(functions.lit(1)).as("n"),
+                functions.countDistinct("text").as("texts"), functions.first("text").as("text")).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> unique = perId.filter(col("texts").equalTo(1)).select(col("id"), functions.sha2(col("text"), 256).as(SHA), col("text"));
+        Row dupStats = perId.agg(functions.sum(functions.when(col("texts").equalTo(1), col("n").minus(1)).otherwise(0)),
+                functions.sum(functions.when(col("texts").equalTo(1), 1).otherwise(0))).first();
+        long duplicatesMerged = dupStats.isNullAt(0) ? 0 : dupStats.getLong(0);
+        long uniqueIds = dupStats.isNullAt(1) ? 0 : dupStats.getLong(1);
+        Dataset<Row> quarantine = checked.filter(col("problem").isNotNull())
+                .select(col("file"), col("id"), col("problem").as("reason"), functions.lit("").as("detail"), col("raw"))
+                .unionByName(checked.filter(col("problem").isNull()).join(perId.filter(col("texts").gt(1)).select(col("id"), col("n"), col("texts")), "id")
+                        .select(col("file"), col("id"), functions.lit(EmbedRows.DUPLICATE_ID_CONFLICT).as("reason"),
+                                functions.concat(functions.lit("the id appears "), col("n"), functions.lit(" times with "), col("texts"),
+                                        functions.lit(" different texts")).as("detail"), col("raw")))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Map<String, Long> quarantined = new TreeMap<>();
+        for (Row r : quarantine.groupBy("reason").count().collectAsList()) {
+            quarantined.put(r.getString(0), r.getLong(1));
+        }
+        long quarantinedTotal = quarantined.values().stream().mapToLong(Long::longValue).sum();
+        LOG.info("read {} rows: {} ids, {} duplicate rows of an id merged, {} quarantined {}", read, uniqueIds, duplicatesMerged,
+                quarantinedTotal, quarantined);
+        manifest.stage("read_and_check");
+
+        // ---- what is already there
+        String embDir = out + "/" + EMBEDDINGS;
+        boolean hasExisting = hasDataFiles(embDir, hadoop);
+        Dataset<Row> todo;
+        long changedIds = 0;
+        if (hasExisting) {
+            Dataset<Row> existing = spark.read().schema(OUTPUT).parquet(embDir).filter(col("model_id").equalTo(modelId));
+            Dataset<Row> missing = unique.join(existing.select("id", SHA), scalaSeq("id", SHA), "left_anti");
+            Dataset<Row> bySha = existing.groupBy(SHA).agg(functions.first("embedding").as("reused"));
+            todo = missing.join(bySha, scalaSeq(SHA), "left");
+            changedIds = missing.select("id").join(existing.select("id").distinct(), scalaSeq("id"), "left_semi").count();
+        } else {
+            todo = unique.withColumn("reused", functions.lit(null).cast(DataTypes.createArrayType(DataTypes.FloatType, false)));
+        }
+        // Buckets by text hash (the ids of one text share a bucket, so their text is embedded once), about 16 per
+        // slice of the whole input; the rows still to write are counted per bucket and consecutive buckets packed
+        // into slices of at most slice-rows (a bucket is never split), so a rerun gets few, full slices.
+        int buckets = (int) Math.max(1, Math.min(65_536, (uniqueIds * 16 + cfg.sliceRows() - 1) / cfg.sliceRows()));
+        Dataset<Row> bucketed = todo.withColumn("bucket", functions.pmod(functions.hash(col(SHA)), functions.lit(buckets)))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Map<Integer, Long> perBucket = new TreeMap<>();
+        long todoCount = 0;
+        long reused = 0;
+        for (Row r : bucketed.groupBy("bucket").agg(functions.count(functions.lit(1)),
+                functions.sum(functions.when(col("reused").isNotNull(), 1).otherwise(0))).collectAsList()) {
+            perBucket.put(r.getInt(0), r.getLong(1));
+            todoCount += r.getLong(1);
+            reused += r.getLong(2);
+        }
+        List<Slice> slices = Slice.pack(perBucket, cfg.sliceRows());
+        long alreadyPresent = uniqueIds - todoCount;
+        if (changedIds > 0) {
+            LOG.warn("{} ids already have a row for model {} with another text; they get a new row (the old one stays)", changedIds, modelId);
+        }
+        LOG.info("{} ids already embedded with {}, {} to write in {} slices ({} by reusing a stored vector of the same text)", alreadyPresent,
+                modelId, todoCount, slices.size(), reused);
+        manifest.stage("plan");
+
+        // ---- slices, each committed by renaming its files into embeddings/
+        LongAccumulator embedded = sc.sc().longAccumulator("texts embedded");
+        LongAccumulator truncated = sc.sc().longAccumulator("texts truncated");
+        LongAccumulator chunked = sc.sc().longAccumulator("texts chunked");
+        LongAccumulator tokens = sc.sc().longAccumulator("tokens");
+        long written = 0;
+        long started = System.nanoTime();
+        int done = 0;
+        for (Slice sl : slices) {
+            int s = sl.index();
+            long expected = sl.rows();
+            Dataset<Row> slice = bucketed.filter(col("bucket").between(sl.firstBucket(), sl.lastBucket()));
+            // tasks of about bucket-texts texts: the progress listener then reports rows/s and an ETA within a slice
+            int partitions = cfg.partitions() > 0 ? cfg.partitions()
+                    : (int) Math.max(sc.defaultParallelism(), Math.min(100_000, (expected + cfg.bucketTexts() - 1) / cfg.bucketTexts()));
+            JavaRDD<Row> need = slice.filter(col("reused").isNull()).select(SHA, "text").dropDuplicates(SHA).javaRDD()
+                    .repartition(partitions);
+            Dataset<Row> vectors = spark.createDataFrame(need.mapPartitions(new EmbedTextsFn(key, cfg, s, embedded, truncated, chunked, tokens)),
+                    EMBEDDED);
+            Dataset<Row> rows = slice.join(vectors, scalaSeq(SHA), "left")
+                    .select(col("id"), col(SHA), functions.lit(modelId).as("model_id"), functions.lit(dim).as("dim"),
+                            functions.coalesce(col("reused"), col("embedding")).as("embedding"));
+            int nFiles = (int) Math.max(1, (expected + cfg.rowsPerFile() - 1) / cfg.rowsPerFile());
+            String tmp = out + "/" + TMP + "/" + runId + "-slice-" + s;
+            spark.createDataFrame(rows.javaRDD(), OUTPUT).repartition(nFiles).write().parquet(tmp);
+            long got = spark.read().parquet(tmp).count();
+            if (got != expected) {
+                throw new IllegalStateException("slice " + s + " wrote " + got + " rows, expected " + expected + " (" + tmp + ")");
+            }
+            commit(tmp, embDir, runId + "-s" + s, hadoop);
+            written += got;
+            done++;
+            double secs = (System.nanoTime() - started) / 1e9;
+            double rate = written / Math.max(secs, 1e-9);
+            LOG.info("slice {} of {} committed: {} rows written so far of {} ({} rows/s), ETA {}s", done, slices.size(), written, todoCount,
+                    Math.round(rate), Math.round((todoCount - written) / Math.max(rate, 1e-9)));
+        }
+        double embedSeconds = manifest.stage("embed_and_commit");
+
+        // ---- quarantine of this run, then the manifest
+        String qTmp = out + "/" + TMP + "/" + runId + "-quarantine";
+        quarantine.coalesce(1).write().parquet(qTmp);
+        HadoopFs.delete(out + "/" + QUARANTINE_DIR, hadoop);
+        rename(qTmp, out + "/" + QUARANTINE_DIR, hadoop);
+        HadoopFs.delete(out + "/" + TMP, hadoop);
+        manifest.stage("write_quarantine");
+
+        EmbedReport report = new EmbedReport(out, modelId, dim, read, quarantined, duplicatesMerged, uniqueIds, alreadyPresent, written, reused,
+                embedded.value(), truncated.value(), chunked.value(), tokens.value(), changedIds, slices.size(), embedSeconds);
+        report.verify();
+        ObjectNode m = manifest.root().putObject("model");
+        m.put("ref", cfg.model());
+        m.put("engine", cfg.engine().label());
+        m.put("model_id", modelId);
+        m.put("dim", dim);
+        m.put("pooling", model.engine().pooling().label());
+        m.put("long_text", cfg.policy().describe());
+        m.put("normalize", cfg.normalize());
+        manifest.root().set("counts", manifest.toJson(report.counts()));
+        manifest.root().put("rows_per_second", written / Math.max(embedSeconds, 1e-9));
+        manifest.root().put("run_id", runId);
+        manifest.write(out, hadoop);
+        checked.unpersist(false);
+        perId.unpersist(false);
+        quarantine.unpersist(false);
+        bucketed.unpersist(false);
+        LOG.info("wrote {}: {}", out, report.counts());
+        return report;
+    }
+
+    /** The executor-side cache key; a file model is added to the job so that every executor gets one copy. */
+    private static EngineCache.Key engineKey(JavaSparkContext sc, EmbedConfig cfg, Configuration hadoop) throws IOException {
+        ModelRef ref = ModelRef.parse(cfg.model());
+        if (ref.kind() == ModelRef.Kind.REGISTERED) {
+            return new EngineCache.Key(ref.value(), null, cfg.engine(), cfg.pooling(), cfg.ortThreads());
+        }
+        Path p = new Path(cfg.model());
+        FileSystem fs = p.getFileSystem(hadoop);
+        if (!fs.exists(p)) {
+            throw new HadoopFs.InputException("model '" + cfg.model() + "' does not exist (config key 'embed.model')");
+        }
+        Path qualified = fs.makeQualified(p);
+        sc.sc().addFile(qualified.toString(), fs.getFileStatus(p).isDirectory());
+        return new EngineCache.Key(cfg.model(), qualified.getName(), cfg.engine(), cfg.pooling(), cfg.ortThreads());
+    }
+
+    /**
+     * Refuses an existing folder that is not an embed output (unless overwrite, which deletes it); removes what a
+     * crashed run left in its temporary folder.
+     */
+    private static void prepareOutput(String out, boolean overwrite, Configuration hadoop) throws IOException {
+        if (HadoopFs.exists(out, hadoop)) {
+            if (overwrite) {
+                HadoopFs.delete(out, hadoop);
+            } else if (!HadoopFs.exists(out + "/" + EMBEDDINGS, hadoop) && !HadoopFs.exists(out + "/" + RunManifest.FILE_NAME, hadoop)
+                    && !HadoopFs.exists(out + "/" + TMP, hadoop)) {
+                throw new HadoopFs.OutputExistsException("output " + out + " exists and is not an embed output (no " + EMBEDDINGS
+                        + "/); pass --overwrite (or embed.overwrite = true) to replace it");
+            }
+        }
+        HadoopFs.delete(out + "/" + TMP, hadoop);
+    }
+
+    private static Dataset<Row> read(SparkSession spark, EmbedConfig cfg, String[] paths) {
+        String id = cfg.idColumn();
+        String text = cfg.textColumn();
+        Dataset<Row> df;
+        Column corrupt = functions.lit(null).cast(DataTypes.StringType);
+        switch (cfg.format()) {
+            case PARQUET -> df = spark.read().parquet(paths);
+            case CSV -> df = spark.read().option("header", cfg.csvHeader()).option("sep", cfg.csvDelimiter()).option("multiLine", true)
+                    .option("quote", "\"").option("escape", "\"")
+                    .option("mode", "PERMISSIVE").option("inferSchema", false).csv(paths);
+            case JSONL -> {
+                df = spark.read().schema(new StructType().add(id, DataTypes.StringType).add(text, DataTypes.StringType)
+                                .add("_corrupt_record", DataTypes.StringType))
+                        .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", "_corrupt_record").json(paths);
+                corrupt = col("_corrupt_record");
+            }
+            default -> throw new IllegalStateException("format " + cfg.format());
+        }
+        Set<String> columns = new HashSet<>(Arrays.asList(df.columns()));
+        for (String c : List.of(id, text)) {
+            if (!columns.contains(c)) {
+                throw new HadoopFs.InputException("input " + cfg.inputPath() + " has no column '" + c + "' (columns: " + columns + "); set "
+                        + "embed.input." + (c.equals(id) ? "id-column" : "text-column"));
+            }
+        }
+        return df.select(col(quote(id)).cast(DataTypes.StringType).as("id"), col(quote(text)).cast(DataTypes.StringType).as("text"),
+                corrupt.as("corrupt"), functions.input_file_name().as("file"));
+    }
+
+    private static String quote(String column) {
+        return "`" + column.replace("`", "``") + "`";
+    }
+
+    /** Marks each input row with its problem, keeping a clipped raw form for the quarantine. */
+    static final class CheckRowFn implements org.apache.spark.api.java.function.Function<Row, Row> {
+        private final int rawChars;
+
+        CheckRowFn(int rawChars) {
+            this.rawChars = rawChars;
+        }
+
+        @Override
+        public Row call(Row r) {
+            String id = r.isNullAt(0) ? null : r.getString(0);
+            String text = r.isNullAt(1) ? null : r.getString(1);
+            String corrupt = r.isNullAt(2) ? null : r.getString(2);
+            String problem = EmbedRows.problem(id, text, corrupt);
+            String raw = EmbedRows.clip(corrupt != null ? corrupt : text, rawChars);
+            return RowFactory.create(id, text, r.isNullAt(3) ? "" : r.getString(3), problem, raw);
+        }
+    }
+
+    private static boolean hasDataFiles(String dir, Configuration hadoop) throws IOException {
+        Path p = new Path(dir);
+        FileSystem fs = p.getFileSystem(hadoop);
+        if (!fs.exists(p)) {
+            return false;
+        }
+        for (FileStatus st : fs.listStatus(p)) {
+            String n = st.getPath().getName();
+            if (st.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Moves a finished slice's data files into {@code target} under unique names; each rename is atomic. */
+    private static void commit(String tmp, String target, String prefix, Configuration hadoop) throws IOException {
+        Path from = new Path(tmp);
+        FileSystem fs = from.getFileSystem(hadoop);
+        Path to = new Path(target);
+        fs.mkdirs(to);
+        int k = 0;
+        for (FileStatus st : fs.listStatus(from)) {
+            String n = st.getPath().getName();
+            if (!st.isFile() || n.startsWith("_") || n.startsWith(".")) {
+                continue;
+            }
+            Path dest = new Path(to, "part-" + prefix + "-" + (k++) + ".parquet");
+            if (!fs.rename(st.getPath(), dest)) {
+                throw new IOException("could not move " + st.getPath() + " to " + dest);
+            }
+        }
+        fs.delete(from, true);
+    }
+
+    private static void rename(String from, String to, Configuration hadoop) throws IOException {
+        Path f = new Path(from);
+        FileSystem fs = f.getFileSystem(hadoop);
+        if (!fs.rename(f, new Path(to))) {
+            throw new IOException("could not move " + from + " to " + to);
+        }
+    }
+
+    private static scala.collection.Seq<String> scalaSeq(String... names) {
+        return scala.collection.JavaConverters.asScalaBuffer(List.of(names)).toSeq();
+    }
+}

@@ -1,0 +1,56 @@
+package io.anglespark.jobs.embed;
+
+import io.anglespark.model.Pooling;
+import io.anglespark.model.serve.Engine;
+import io.anglespark.model.serve.ModelRef;
+import org.apache.spark.SparkFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One loaded model per executor JVM and {@link Key}: the first task that needs it loads it, every later task of
+ * any job in that JVM reuses it (engines are thread-safe). Nothing is broadcast: a registered model is read from
+ * the class path, a file model from the copy Spark distributed once per executor with {@code addFile}.
+ */
+public final class EngineCache {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineCache.class);
+    private static final Map<Key, ModelRef.Loaded> CACHE = new ConcurrentHashMap<>();
+
+    private EngineCache() {
+    }
+
+    /**
+     * What to load. {@code sparkFile} is the name under which the driver added a file model ({@code SparkFiles.get}
+     * finds the local copy); null for a registered model.
+     */
+    public record Key(String model, String sparkFile, Engine engine, Pooling pooling, int ortThreads) implements Serializable {
+        ModelRef localRef() {
+            return sparkFile == null ? ModelRef.parse(model) : ModelRef.parse(SparkFiles.get(sparkFile));
+        }
+    }
+
+    public static ModelRef.Loaded get(Key key) {
+        return CACHE.computeIfAbsent(key, k -> {
+            long t0 = System.nanoTime();
+            try {
+                ModelRef.Loaded l = k.localRef().load(k.engine(), k.pooling(), k.ortThreads());
+                LOG.info("loaded model {} on {} as {} in {}s", k.model(), k.engine().label(), l.modelId(), Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+                return l;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load model '" + k.model() + "'", e);
+            }
+        });
+    }
+
+    /** Closes and forgets every loaded model of this JVM (benchmarks switching engines, tests). */
+    public static void clear() {
+        CACHE.values().forEach(l -> l.engine().close());
+        CACHE.clear();
+    }
+}

@@ -1,0 +1,33 @@
+package io.anglespark.jobs.export;
+
+import com.typesafe.config.Config;
+import io.anglespark.jobs.common.ConfigReader;
+
+import java.io.Serializable;
+
+/**
+ * The export job's configuration ({@code conf/export.conf} documents every key).
+ *
+ * @param model      the trained encoder artifact (.zip), any Hadoop path
+ * @param sourceOnnx the ONNX file the model's weights were first imported from; null: the registered model of the
+ *                   artifact's name
+ * @param checkTexts sentences embedded by both DL4J and the exported file on ONNX Runtime as a check
+ * @param minCosine  the check fails below this cosine
+ */
+public record ExportConfig(String model, String sourceOnnx, String output, boolean overwrite, int checkTexts, double minCosine)
+        implements Serializable {
+    public static final String ROOT = "export";
+
+    public static ExportConfig from(Config config) {
+        ConfigReader r = ConfigReader.of(config, ROOT);
+        String model = r.requiredString("model");
+        String source = r.optionalString("source-onnx");
+        String output = r.requiredString("output");
+        boolean overwrite = r.bool("overwrite", false);
+        ConfigReader c = r.section("check");
+        int texts = c.intIn("texts", 16, 0, 100_000);
+        double minCos = c.doubleIn("min-cosine", 0.9999, -1, 1);
+        r.rejectUnknownKeys();
+        return new ExportConfig(model, source, output, overwrite, texts, minCos);
+    }
+}

@@ -1,0 +1,178 @@
+package io.anglespark.jobs.export;
+
+import io.anglespark.jobs.common.HadoopFs;
+import io.anglespark.jobs.common.JobCli;
+import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.RunManifest;
+import io.anglespark.jobs.common.SparkSessions;
+import io.anglespark.model.PretrainedModel;
+import io.anglespark.model.encoder.Encoder;
+import io.anglespark.model.encoder.EncoderArtifact;
+import io.anglespark.model.serve.Dl4jEngine;
+import io.anglespark.model.serve.LongTextPolicy;
+import io.anglespark.model.serve.OnnxExporter;
+import io.anglespark.model.serve.OnnxRuntimeEngine;
+import io.anglespark.model.serve.TextEmbedder;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Exports a trained encoder artifact as an ONNX folder ({@code model.onnx}, {@code tokenizer.json},
+ * {@code encoder.json}, {@code _run.json}) by rewriting its source ONNX file's initializers with the trained
+ * weights ({@link OnnxExporter}), then checks the written model on ONNX Runtime against DL4J on a few sentences.
+ * Runs on the driver only; Spark is used for the file system and the run manifest.
+ */
+@Command(name = "export", mixinStandardHelpOptions = false, sortOptions = false,
+        description = "Writes a trained encoder (.zip) as ONNX (+ tokenizer.json, encoder.json, _run.json) for ONNX Runtime, "
+                + "LangChain4j or Spark NLP, and for the embed job's onnxruntime engine.")
+public final class ExportJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
+    /** Sentences of the built-in check (varied lengths; the check is about the runtimes agreeing, not quality). */
+    static final List<String> CHECK_SENTENCES = List.of("A man is playing a guitar.", "Two dogs run across a snowy field.",
+            "The stock market fell sharply after the announcement of new tariffs on imported steel and aluminium.",
+            "hello", "Can I reset my password without access to the e-mail address on file?",
+            "NullPointerException in the scheduler when a node is decommissioned during a rolling restart.",
+            "A woman is slicing an onion.", "Three children are playing soccer in the park on a sunny afternoon.");
+
+    @CommandLine.Mixin
+    JobCli cli = new JobCli();
+
+    public static void main(String[] args) {
+        System.exit(JobMain.execute("export", new ExportJob(), args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        ExportConfig config = ExportConfig.from(JobConfigs.load(cli.configFile("export"), cli.overrides(ExportConfig.ROOT), new Configuration()));
+        SparkSession spark = SparkSessions.create("angle-spark export");
+        try {
+            String id = run(spark, config);
+            LOG.info("export finished: {} ({})", config.output(), id);
+        } finally {
+            spark.stop();
+        }
+        return 0;
+    }
+
+    /** Writes the export; returns its model id. */
+    public static String run(SparkSession spark, ExportConfig cfg) throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        RunManifest manifest = new RunManifest("export", spark, cfg);
+        java.nio.file.Path local = java.nio.file.Files.createTempFile("export-model", ".zip");
+        try {
+            copyToLocal(cfg.model(), local, hadoop, "export.model");
+            Encoder encoder = EncoderArtifact.load(local.toFile());
+            byte[] source = sourceOnnx(cfg, encoder, hadoop);
+            HadoopFs.prepareOutput(cfg.output(), cfg.overwrite(), ExportConfig.ROOT + ".overwrite", hadoop);
+            manifest.stage("load");
+
+            OnnxExporter.Exported ex = OnnxExporter.export(encoder, source);
+            manifest.stage("export");
+            double minCos = check(encoder, ex, cfg.checkTexts());
+            if (cfg.checkTexts() > 0 && minCos < cfg.minCosine()) {
+                throw new IllegalStateException("the exported model on ONNX Runtime differs from DL4J: min cosine " + minCos + " < "
+                        + cfg.minCosine() + " (export.check.min-cosine)");
+            }
+            manifest.stage("check");
+            write(cfg.output() + "/" + OnnxExporter.ONNX_FILE, ex.onnx(), hadoop);
+            write(cfg.output() + "/" + OnnxExporter.TOKENIZER_FILE, ex.tokenizerJson(), hadoop);
+            write(cfg.output() + "/" + OnnxExporter.ENCODER_FILE, ex.encoderJson(), hadoop);
+            manifest.root().put("model", encoder.modelName());
+            manifest.root().put("model_id", ex.modelId());
+            manifest.root().put("pooling", encoder.pooling().label());
+            manifest.root().put("onnx_bytes", ex.onnx().length);
+            manifest.root().put("check_texts", Math.min(cfg.checkTexts(), CHECK_SENTENCES.size() * 4));
+            manifest.root().put("check_min_cosine", minCos);
+            manifest.stage("write");
+            manifest.write(cfg.output(), hadoop);
+            LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}", cfg.model(), ex.modelId(), cfg.output(),
+                    ex.onnx().length, minCos);
+            return ex.modelId();
+        } finally {
+            java.nio.file.Files.deleteIfExists(local);
+        }
+    }
+
+    private static byte[] sourceOnnx(ExportConfig cfg, Encoder encoder, Configuration hadoop) throws IOException {
+        if (cfg.sourceOnnx() != null) {
+            Path p = new Path(cfg.sourceOnnx());
+            FileSystem fs = p.getFileSystem(hadoop);
+            if (!fs.exists(p)) {
+                throw new HadoopFs.InputException("source ONNX " + cfg.sourceOnnx() + " does not exist (export.source-onnx)");
+            }
+            try (InputStream in = fs.open(p)) {
+                return in.readAllBytes();
+            }
+        }
+        PretrainedModel m;
+        try {
+            m = PretrainedModel.byName(encoder.modelName());
+        } catch (IllegalArgumentException e) {
+            throw new io.anglespark.jobs.common.ConfigException("the model is a '" + encoder.modelName() + "', not a registered model: set "
+                    + "export.source-onnx to the ONNX file its weights came from (" + e.getMessage() + ")");
+        }
+        try (InputStream in = m.openOnnx()) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The minimum cosine between DL4J and the exported file on ONNX Runtime over {@code n} check sentences (1 when n = 0). */
+    static double check(Encoder encoder, OnnxExporter.Exported ex, int n) {
+        if (n == 0) {
+            return 1;
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; texts.size() < n && i < CHECK_SENTENCES.size() * 4; i++) {
+            String s = CHECK_SENTENCES.get(i % CHECK_SENTENCES.size());
+            texts.add(i < CHECK_SENTENCES.size() ? s : s + " " + i); // variants change lengths and padding
+        }
+        LongTextPolicy policy = LongTextPolicy.truncate(Math.min(128, encoder.config().positions()));
+        float[][] a = new TextEmbedder(new Dl4jEngine(encoder), policy, 8, true).embed(texts);
+        float[][] b;
+        try (OnnxRuntimeEngine ort = new OnnxRuntimeEngine(encoder.modelName(), encoder.config(), encoder.pooling(), encoder.tokenizer(),
+                ex.onnx(), 0)) {
+            b = new TextEmbedder(ort, policy, 8, true).embed(texts);
+        }
+        double min = 1;
+        for (int i = 0; i < texts.size(); i++) {
+            double d = 0;
+            for (int j = 0; j < a[i].length; j++) {
+                d += (double) a[i][j] * b[i][j];
+            }
+            min = Math.min(min, d);
+        }
+        return min;
+    }
+
+    private static void copyToLocal(String path, java.nio.file.Path local, Configuration hadoop, String key) throws IOException {
+        Path p = new Path(path);
+        FileSystem fs = p.getFileSystem(hadoop);
+        if (!fs.exists(p)) {
+            throw new HadoopFs.InputException("model " + path + " does not exist (" + key + ")");
+        }
+        try (InputStream in = fs.open(p)) {
+            java.nio.file.Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void write(String path, byte[] bytes, Configuration hadoop) throws IOException {
+        Path p = new Path(path);
+        try (FSDataOutputStream out = p.getFileSystem(hadoop).create(p, false)) {
+            out.write(bytes);
+        }
+    }
+}

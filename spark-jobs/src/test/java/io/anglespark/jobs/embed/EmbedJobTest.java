@@ -1,0 +1,260 @@
+package io.anglespark.jobs.embed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.jobs.TestSpark;
+import io.anglespark.jobs.common.ConfigException;
+import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.model.BertConfig;
+import io.anglespark.model.Pooling;
+import io.anglespark.model.PretrainedModel;
+import io.anglespark.model.encoder.Encoder;
+import io.anglespark.model.encoder.EncoderArtifact;
+import io.anglespark.model.encoder.EncoderGraphFactory;
+import io.anglespark.model.serve.Engine;
+import io.anglespark.model.serve.ModelRef;
+import io.anglespark.model.serve.TextEmbedder;
+import io.anglespark.prep.SharedData;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The embed job on a tiny random encoder (1 layer, hidden 16, MiniLM's tokenizer) saved as a trained artifact, over
+ * a JSON-lines corpus of STS-B sentences with every kind of bad row: a run that fails a task on purpose in its second
+ * slice, a rerun, a second rerun, and an appended corpus.
+ */
+class EmbedJobTest {
+    private static final String CONF = SharedData.projectRoot().resolve("conf/embed.conf").toString();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SparkSession spark;
+    @TempDir
+    static Path dir;
+    private static Path model;
+
+    @BeforeAll
+    static void start() throws IOException {
+        spark = TestSpark.start("embed-test");
+        byte[] tok;
+        try (InputStream in = PretrainedModel.MINILM_L6_V2.openTokenizer()) {
+            tok = in.readAllBytes();
+        }
+        BertConfig tiny = new BertConfig(1, 16, 2, 32, 30522, 64, 2, 1e-12);
+        Encoder enc = new Encoder("tiny", tiny, Pooling.MEAN, 64, EncoderGraphFactory.build(tiny, Pooling.MEAN, 11), tok);
+        model = dir.resolve("tiny.zip");
+        EncoderArtifact.save(enc, model.toFile());
+    }
+
+    @AfterAll
+    static void stop() {
+        EngineCache.clear();
+        spark.stop();
+    }
+
+    static EmbedConfig config(Path input, Path out, String... overrides) {
+        List<String> o = new ArrayList<>(List.of("embed.input.path=" + input, "embed.input.format=jsonl", "embed.output=" + out,
+                "embed.model=" + model, "embed.max-length=32", "embed.slice-rows=14", "embed.partitions=2", "embed.progress-interval-s=1"));
+        o.addAll(List.of(overrides));
+        return EmbedConfig.from(JobConfigs.load(CONF, o, new Configuration()));
+    }
+
+    /** 40 good ids (two of them share a text, one id repeated with its text), and five bad rows. */
+    static List<String> corpus(int from, int n) {
+        List<String> lines = new ArrayList<>();
+        List<String> sts = SharedData.lines("stsbenchmark/sts-test.csv");
+        for (int i = from; i < from + n; i++) {
+            lines.add(json("id-" + i, sts.get(i).split("\t")[5]));
+        }
+        return lines;
+    }
+
+    static String json(String id, String text) {
+        return JSON.createObjectNode().put("id", id).put("text", text).toString();
+    }
+
+    static Map<String, float[]> rows(Path out) {
+        Map<String, float[]> m = new HashMap<>();
+        for (Row r : spark.read().parquet(out.resolve(EmbedJob.EMBEDDINGS).toString()).collectAsList()) {
+            float[] v = new float[r.getList(4).size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (Float) r.getList(4).get(i);
+            }
+            assertTrue(m.put(r.getString(0), v) == null, "one row per id: " + r.getString(0) + " appears twice");
+            assertEquals(EmbedRows.sha256(textOf(r.getString(0))), r.getString(1), "text_sha256 of " + r.getString(0));
+            assertEquals(16, r.getInt(3));
+        }
+        return m;
+    }
+
+    private static final Map<String, String> TEXTS = new HashMap<>();
+
+    static String textOf(String id) {
+        return TEXTS.get(id);
+    }
+
+    static long dataFiles(Path out) throws IOException {
+        try (Stream<Path> s = Files.list(out.resolve(EmbedJob.EMBEDDINGS))) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
+        }
+    }
+
+    @Test
+    void aRunFailedMidwayThenRerunHoldsOneRowPerIdAndASecondRerunWritesNothing() throws IOException {
+        List<String> lines = corpus(0, 38);
+        lines.add(json("same-text-a", "A shared sentence, embedded once."));
+        lines.add(json("same-text-b", "A shared sentence, embedded once."));
+        lines.add(lines.get(3)); // id-3 again with its own text: merged
+        lines.add(json("conflict", "one text"));
+        lines.add(json("conflict", "another text"));
+        lines.add("{\"id\": \"no-text\"}");
+        lines.add(json("", "a text without an id"));
+        lines.add("{\"id\": \"broken\", \"text\": ");
+        for (String l : lines) {
+            JsonNode n;
+            try {
+                n = JSON.readTree(l);
+            } catch (IOException e) {
+                continue;
+            }
+            if (n.hasNonNull("id") && n.hasNonNull("text")) {
+                TEXTS.put(n.get("id").asText(), n.get("text").asText());
+            }
+        }
+        Path input = dir.resolve("corpus.jsonl");
+        Files.write(input, lines, StandardCharsets.UTF_8);
+        Path out = dir.resolve("out");
+
+        // 40 ids in 3 slices: the run dies in slice 1, after committing slice 0
+        Exception crash = assertThrows(Exception.class, () -> EmbedJob.run(spark, config(input, out, "embed.testing.fail-in-slice=1")));
+        assertTrue(String.valueOf(crash.getMessage()).contains("fail-in-slice") || String.valueOf(crash.getCause()).contains("fail-in-slice"),
+                String.valueOf(crash));
+        int partial = rows(out).size();
+        assertTrue(partial > 0 && partial < 40, "some slices committed before the failure: " + partial);
+
+        EmbedReport second = EmbedJob.run(spark, config(input, out));
+        Map<String, float[]> all = rows(out);
+        assertEquals(40, all.size(), "one row per good id");
+        assertEquals(lines.size(), second.read());
+        assertEquals(Map.of(EmbedRows.MALFORMED, 1L, EmbedRows.MISSING_ID, 1L, EmbedRows.MISSING_TEXT, 1L, EmbedRows.DUPLICATE_ID_CONFLICT, 2L),
+                second.quarantined());
+        assertEquals(1, second.duplicatesMerged());
+        assertEquals(partial, second.alreadyPresent(), "the committed slices were not embedded again");
+        assertEquals(40 - partial, second.written());
+        assertArrayEquals(all.get("same-text-a"), all.get("same-text-b"), "two ids, one text, one vector");
+        long quarantineRows = spark.read().parquet(out.resolve(EmbedJob.QUARANTINE_DIR).toString()).count();
+        assertEquals(5, quarantineRows);
+        JsonNode manifest = JSON.readTree(out.resolve("_run.json").toFile());
+        assertEquals(40 - partial, manifest.path("counts").path("written").asLong());
+        assertTrue(manifest.path("model").path("model_id").asText().startsWith("tiny@"), manifest.path("model").toString());
+
+        // the stored vectors are the model's, for the right ids
+        ModelRef.Loaded direct = ModelRef.parse(model.toString()).load(Engine.DL4J, null, 0);
+        EmbedConfig cfg = config(input, out);
+        float[][] want = new TextEmbedder(direct.engine(), cfg.policy(), 4, true).embed(List.of(textOf("id-5"), textOf("id-30")));
+        assertArrayEquals(want[0], all.get("id-5"), 1e-5f);
+        assertArrayEquals(want[1], all.get("id-30"), 1e-5f);
+        assertEquals(direct.modelId(), second.modelId());
+
+        // a second rerun writes nothing
+        long files = dataFiles(out);
+        EmbedReport third = EmbedJob.run(spark, config(input, out));
+        assertEquals(0, third.written());
+        assertEquals(0, third.embeddedTexts());
+        assertEquals(40, third.alreadyPresent());
+        assertEquals(files, dataFiles(out));
+
+        // an appended corpus: only the new ids are written; a known text reuses its stored vector
+        List<String> more = new ArrayList<>(lines);
+        more.addAll(corpus(100, 3));
+        more.add(json("same-text-c", "A shared sentence, embedded once."));
+        for (int i = 100; i < 103; i++) {
+            TEXTS.put("id-" + i, SharedData.lines("stsbenchmark/sts-test.csv").get(i).split("\t")[5]);
+        }
+        TEXTS.put("same-text-c", "A shared sentence, embedded once.");
+        Files.write(input, more, StandardCharsets.UTF_8);
+        EmbedReport fourth = EmbedJob.run(spark, config(input, out));
+        assertEquals(4, fourth.written());
+        assertEquals(1, fourth.reused());
+        assertEquals(3, fourth.embeddedTexts());
+        Map<String, float[]> after = rows(out);
+        assertEquals(44, after.size());
+        assertArrayEquals(all.get("same-text-a"), after.get("same-text-c"));
+    }
+
+    @Test
+    void aFolderThatIsNotAnEmbedOutputIsRefusedAndBadSettingsNameTheirKey() throws IOException {
+        Path input = dir.resolve("small.jsonl");
+        Files.write(input, corpus(0, 3), StandardCharsets.UTF_8);
+        Path other = Files.createDirectories(dir.resolve("not-embed"));
+        Files.writeString(other.resolve("x.txt"), "x");
+        Exception e = assertThrows(IllegalStateException.class, () -> EmbedJob.run(spark, config(input, other)));
+        assertTrue(e.getMessage().contains("not an embed output"), e.getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> config(input, other, "embed.engine=tensorflow")).getMessage()
+                .contains("embed.engine"));
+        assertTrue(assertThrows(ConfigException.class, () -> config(input, other, "embed.long-text.mode=chunk", "embed.long-text.stride=31"))
+                .getMessage().contains("embed.long-text.stride"));
+        assertTrue(assertThrows(ConfigException.class, () -> config(input, other, "embed.batchsize=3")).getMessage()
+                .contains("did you mean 'embed.batch-size'"));
+    }
+
+    @Test
+    void csvAndParquetInputsGiveTheRowsOfJsonLinesAndAMissingColumnIsNamed() throws IOException {
+        List<String[]> rows = List.of(new String[]{"1", "A plain sentence."}, new String[]{"2", "A text, with a comma\nand a line break."},
+                new String[]{"3", "He said \"hi\"."});
+        Path jsonl = dir.resolve("fmt.jsonl");
+        Files.write(jsonl, rows.stream().map(r -> json(r[0], r[1])).toList(), StandardCharsets.UTF_8);
+        StringBuilder csv = new StringBuilder("text,id\n");
+        for (String[] r : rows) {
+            csv.append('"').append(r[1].replace("\"", "\"\"")).append("\",").append(r[0]).append('\n');
+        }
+        Path csvFile = dir.resolve("fmt.csv");
+        Files.writeString(csvFile, csv.toString());
+        Path parquet = dir.resolve("fmt.parquet");
+        spark.read().json(jsonl.toString()).write().parquet(parquet.toString());
+
+        Map<String, float[]> fromJson = vectors(EmbedJob.run(spark, config(jsonl, dir.resolve("fmt-json"))).output());
+        Map<String, float[]> fromCsv = vectors(EmbedJob.run(spark, config(csvFile, dir.resolve("fmt-csv"), "embed.input.format=csv")).output());
+        Map<String, float[]> fromParquet = vectors(EmbedJob.run(spark, config(parquet, dir.resolve("fmt-parquet"), "embed.input.format=parquet"))
+                .output());
+        assertEquals(3, fromJson.size());
+        for (String id : fromJson.keySet()) {
+            assertArrayEquals(fromJson.get(id), fromCsv.get(id), "csv " + id);
+            assertArrayEquals(fromJson.get(id), fromParquet.get(id), "parquet " + id);
+        }
+        Exception e = assertThrows(Exception.class, () -> EmbedJob.run(spark, config(csvFile, dir.resolve("fmt-bad"), "embed.input.format=csv",
+                "embed.input.text-column=body")));
+        assertTrue(e.getMessage().contains("'body'") && e.getMessage().contains("embed.input.text-column"), e.getMessage());
+    }
+
+    static Map<String, float[]> vectors(String out) {
+        Map<String, float[]> m = new HashMap<>();
+        for (Row r : spark.read().parquet(out + "/" + EmbedJob.EMBEDDINGS).collectAsList()) {
+            float[] v = new float[r.getList(4).size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (Float) r.getList(4).get(i);
+            }
+            m.put(r.getString(0), v);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,94 @@
+package io.anglespark.jobs.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.jobs.TestSpark;
+import io.anglespark.jobs.common.ConfigException;
+import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.model.BertConfig;
+import io.anglespark.model.Pooling;
+import io.anglespark.model.PretrainedModel;
+import io.anglespark.model.encoder.Encoder;
+import io.anglespark.model.encoder.EncoderArtifact;
+import io.anglespark.model.encoder.EncoderGraphFactory;
+import io.anglespark.model.serve.Engine;
+import io.anglespark.model.serve.ModelRef;
+import io.anglespark.model.serve.OnnxExporter;
+import io.anglespark.prep.SharedData;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The export job writes a MiniLM-L6 artifact (pretrained weights, CLS pooling instead of its own mean, so the
+ * export carries a setting of the artifact) as an ONNX folder that loads on ONNX Runtime with the same model id,
+ * checked against DL4J before writing; an artifact of an unregistered model needs its source ONNX named.
+ */
+class ExportJobTest {
+    private static final String CONF = SharedData.projectRoot().resolve("conf/export.conf").toString();
+    private static SparkSession spark;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.start("export-test");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static ExportConfig config(String... overrides) {
+        return ExportConfig.from(JobConfigs.load(CONF, List.of(overrides), new Configuration()));
+    }
+
+    @Test
+    void aTrainedArtifactIsWrittenAsAnOnnxFolderThatLoadsOnOnnxRuntimeWithItsModelId() throws IOException {
+        Path zip = dir.resolve("minilm-cls.zip");
+        EncoderArtifact.save(Encoder.pretrained(PretrainedModel.MINILM_L6_V2, Pooling.CLS, 128), zip.toFile());
+        Path out = dir.resolve("onnx");
+        String id = ExportJob.run(spark, config("export.model=" + zip, "export.output=" + out));
+        for (String f : List.of(OnnxExporter.ONNX_FILE, OnnxExporter.TOKENIZER_FILE, OnnxExporter.ENCODER_FILE, "_run.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        JsonNode run = new ObjectMapper().readTree(out.resolve("_run.json").toFile());
+        assertEquals(id, run.path("model_id").asText());
+        assertTrue(run.path("check_min_cosine").asDouble() >= 0.9999, run.toString());
+        ModelRef.Loaded ort = ModelRef.parse(out.toString()).load(Engine.ONNXRUNTIME, null, 0);
+        assertEquals(id, ort.modelId());
+        assertEquals(Pooling.CLS, ort.engine().pooling());
+        ort.engine().close();
+        assertThrows(io.anglespark.jobs.common.HadoopFs.OutputExistsException.class,
+                () -> ExportJob.run(spark, config("export.model=" + zip, "export.output=" + out)));
+    }
+
+    @Test
+    void anUnregisteredModelWithoutSourceOnnxIsRefusedNamingTheKey() throws IOException {
+        byte[] tok;
+        try (InputStream in = PretrainedModel.MINILM_L6_V2.openTokenizer()) {
+            tok = in.readAllBytes();
+        }
+        BertConfig tiny = new BertConfig(1, 16, 2, 32, 30522, 64, 2, 1e-12);
+        Path zip = dir.resolve("tiny.zip");
+        EncoderArtifact.save(new Encoder("tiny", tiny, Pooling.MEAN, 64, EncoderGraphFactory.build(tiny, Pooling.MEAN, 3), tok), zip.toFile());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ExportJob.run(spark, config("export.model=" + zip, "export.output=" + dir.resolve("tiny-onnx"))));
+        assertTrue(e.getMessage().contains("export.source-onnx"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("tiny-onnx")), "nothing written");
+    }
+}
