@@ -16,7 +16,9 @@ import java.io.Serializable;
  * @param inputPath         file, folder or glob (any Hadoop path)
  * @param format            parquet, csv or jsonl
  * @param idColumn          column (field) holding the id; read as a string
- * @param textColumn        column (field) holding the text
+ * @param textColumns       column(s) (fields) holding the text: one, or several (each row gives one text per column, with
+ *                          the id {@code <id>/<column>})
+ * @param where             a Spark SQL condition selecting the input rows to embed (null: all)
  * @param csvHeader         CSV: the first line names the columns (else columns are _c0, _c1, ...)
  * @param csvDelimiter      CSV: the field separator
  * @param model             model reference (registered name, trained .zip, ONNX export folder; Hadoop paths allowed)
@@ -33,7 +35,7 @@ import java.io.Serializable;
  * @param quarantineRawChars characters of a quarantined row's text kept
  * @param failInSlice       test hook: every task embedding that slice throws (-1: off)
  */
-public record EmbedConfig(String inputPath, Format format, String idColumn, String textColumn, boolean csvHeader, String csvDelimiter,
+public record EmbedConfig(String inputPath, Format format, String idColumn, java.util.List<String> textColumns, String where, boolean csvHeader, String csvDelimiter,
                           String output, boolean overwrite, String model, Engine engine, Pooling pooling, LongTextPolicy policy,
                           boolean normalize, int batchSize, int bucketTexts, int ortThreads, long sliceRows, int partitions, int rowsPerFile,
                           int quarantineRawChars, double progressIntervalSeconds, int failInSlice) implements Serializable {
@@ -55,6 +57,16 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, Stri
         String text = in.string("text-column", "text");
         if (id.isBlank() || text.isBlank() || id.equals(text)) {
             throw in.invalid("text-column", text, "id-column and text-column must be two different, non-empty names (id-column = " + id + ")");
+        }
+        java.util.List<String> texts = in.optionalStringList("text-columns");
+        if (texts == null || texts.isEmpty()) {
+            texts = java.util.List.of(text);
+        } else if (texts.stream().anyMatch(c -> c.isBlank() || c.equals(id)) || new java.util.HashSet<>(texts).size() != texts.size()) {
+            throw in.invalid("text-columns", texts, "must be distinct, non-empty names other than id-column (" + id + ")");
+        }
+        String where = in.optionalString("where");
+        if (where != null && where.isBlank()) {
+            where = null;
         }
         ConfigReader csv = in.section("csv");
         boolean header = csv.bool("header", true);
@@ -114,7 +126,7 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, Stri
         double progress = r.doubleIn("progress-interval-s", 10, 0.1, 3600);
         int failInSlice = r.section("testing").intIn("fail-in-slice", -1, -1, Integer.MAX_VALUE);
         r.rejectUnknownKeys();
-        return new EmbedConfig(path, format, id, text, header, delimiter, output, overwrite, model, engine, pooling, policy, normalize, batch,
+        return new EmbedConfig(path, format, id, java.util.List.copyOf(texts), where, header, delimiter, output, overwrite, model, engine, pooling, policy, normalize, batch,
                 bucket, ortThreads, sliceRows, partitions, rowsPerFile, rawChars, progress, failInSlice);
     }
 }

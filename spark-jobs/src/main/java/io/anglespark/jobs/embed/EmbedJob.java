@@ -1,6 +1,7 @@
 package io.anglespark.jobs.embed;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
@@ -36,6 +37,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -334,7 +336,7 @@ public final class EmbedJob implements Callable<Integer> {
 
     private static Dataset<Row> read(SparkSession spark, EmbedConfig cfg, String[] paths) {
         String id = cfg.idColumn();
-        String text = cfg.textColumn();
+        List<String> texts = cfg.textColumns();
         Dataset<Row> df;
         Column corrupt = functions.lit(null).cast(DataTypes.StringType);
         switch (cfg.format()) {
@@ -343,22 +345,44 @@ public final class EmbedJob implements Callable<Integer> {
                     .option("quote", "\"").option("escape", "\"")
                     .option("mode", "PERMISSIVE").option("inferSchema", false).csv(paths);
             case JSONL -> {
-                df = spark.read().schema(new StructType().add(id, DataTypes.StringType).add(text, DataTypes.StringType)
-                                .add("_corrupt_record", DataTypes.StringType))
+                StructType schema = new StructType().add(id, DataTypes.StringType);
+                for (String t : texts) {
+                    schema = schema.add(t, DataTypes.StringType);
+                }
+                df = spark.read().schema(schema.add("_corrupt_record", DataTypes.StringType))
                         .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", "_corrupt_record").json(paths);
                 corrupt = col("_corrupt_record");
             }
             default -> throw new IllegalStateException("format " + cfg.format());
         }
         Set<String> columns = new HashSet<>(Arrays.asList(df.columns()));
-        for (String c : List.of(id, text)) {
+        List<String> needed = new ArrayList<>(List.of(id));
+        needed.addAll(texts);
+        for (String c : needed) {
             if (!columns.contains(c)) {
                 throw new HadoopFs.InputException("input " + cfg.inputPath() + " has no column '" + c + "' (columns: " + columns + "); set "
-                        + "embed.input." + (c.equals(id) ? "id-column" : "text-column"));
+                        + "embed.input." + (c.equals(id) ? "id-column" : texts.size() > 1 ? "text-columns" : "text-column"));
             }
         }
-        return df.select(col(quote(id)).cast(DataTypes.StringType).as("id"), col(quote(text)).cast(DataTypes.StringType).as("text"),
-                corrupt.as("corrupt"), functions.input_file_name().as("file"));
+        if (cfg.where() != null) {
+            try {
+                df = df.where(cfg.where());
+            } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+                throw new ConfigException("config key 'embed.input.where' = \"" + cfg.where() + "\": not a Spark SQL condition on the input's "
+                        + "columns " + columns + ": " + e.getMessage(), e);
+            }
+        }
+        Dataset<Row> out = null;
+        for (String t : texts) {
+            Column rowId = col(quote(id)).cast(DataTypes.StringType);
+            if (texts.size() > 1) {
+                rowId = functions.concat(rowId, functions.lit("/" + t));
+            }
+            Dataset<Row> one = df.select(rowId.as("id"), col(quote(t)).cast(DataTypes.StringType).as("text"), corrupt.as("corrupt"),
+                    functions.input_file_name().as("file"));
+            out = out == null ? one : out.unionAll(one);
+        }
+        return out;
     }
 
     private static String quote(String column) {

@@ -246,6 +246,26 @@ class EmbedJobTest {
         assertTrue(e.getMessage().contains("'body'") && e.getMessage().contains("embed.input.text-column"), e.getMessage());
     }
 
+    @Test
+    void bothTextsOfSelectedPairsAreEmbeddedUnderTheirPairIdAndColumn() throws IOException {
+        Path pairs = dir.resolve("pairs.jsonl");
+        Files.write(pairs, List.of(
+                "{\"pair_id\":\"p1\",\"text1\":\"A man is playing a guitar.\",\"text2\":\"A man plays the guitar.\",\"split\":\"test\"}",
+                "{\"pair_id\":\"p2\",\"text1\":\"A dog runs.\",\"text2\":\"A cat sleeps.\",\"split\":\"train\"}",
+                "{\"pair_id\":\"p3\",\"text1\":\"A woman slices an onion.\",\"text2\":\"A man is playing a guitar.\",\"split\":\"test\"}"),
+                StandardCharsets.UTF_8);
+        Path parquet = dir.resolve("pairs.parquet");
+        spark.read().json(pairs.toString()).write().parquet(parquet.toString());
+        EmbedReport r = EmbedJob.run(spark, config(parquet, dir.resolve("pairs-out"), "embed.input.format=parquet",
+                "embed.input.id-column=pair_id", "embed.input.text-columns=[text1, text2]", "embed.input.where=\"split = 'test'\""));
+        Map<String, float[]> v = vectors(r.output());
+        assertEquals(java.util.Set.of("p1/text1", "p1/text2", "p3/text1", "p3/text2"), v.keySet(), "two texts per selected pair, none of p2");
+        assertArrayEquals(v.get("p1/text1"), v.get("p3/text2"), "one text, one vector, whichever pair it came from");
+        assertTrue(assertThrows(ConfigException.class, () -> EmbedJob.run(spark, config(parquet, dir.resolve("pairs-bad"),
+                "embed.input.format=parquet", "embed.input.id-column=pair_id", "embed.input.text-columns=[text1, text2]",
+                "embed.input.where=\"no_such_column = 1\""))).getMessage().contains("embed.input.where"));
+    }
+
     static Map<String, float[]> vectors(String out) {
         Map<String, float[]> m = new HashMap<>();
         for (Row r : spark.read().parquet(out + "/" + EmbedJob.EMBEDDINGS).collectAsList()) {
