@@ -66,4 +66,48 @@ class SubmitScriptsIT {
         assertEquals(2, missing.exit(), missing.output());
         assertTrue(missing.output().contains("/no/such/issues.json"), missing.output());
     }
+
+    /**
+     * The first lines of every corpus the pipeline's default reads, copied at test time from ../shared/data (the
+     * corpora are never committed), so that the whole pipeline runs through its scripts in a few minutes.
+     */
+    private static Path tinyDataRoot(int lines) throws IOException {
+        Path root = Files.createTempDirectory("tiny-data");
+        for (String f : List.of("stsbenchmark/sts-train.csv", "stsbenchmark/sts-dev.csv", "stsbenchmark/sts-test.csv", "sick2014/SICK_train.txt",
+                "sick2014/SICK_trial.txt", "semeval-sts-2012-train/MSRpar.train.tsv", "semeval-sts-2012-train/SMTeuroparl.train.tsv",
+                "nli/esnli-snli-test.jsonl", "nli/taxinli10k.tsv", "nli/esnli-snli-dev.jsonl")) {
+            Path to = root.resolve(f);
+            Files.createDirectories(to.getParent());
+            try (var in = Files.lines(SharedData.dataRoot().resolve(f), StandardCharsets.UTF_8)) {
+                Files.write(to, in.limit(lines).toList(), StandardCharsets.UTF_8);
+            }
+        }
+        return root;
+    }
+
+    @Test
+    void thePipelineRunsEveryStepThroughItsScriptsAndPrintsBeforeAndAfterScores() throws Exception {
+        Path out = Files.createTempDirectory("pipeline").resolve("out");
+        Path log = Files.createTempFile("pipeline", ".log");
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("submit/pipeline").toString(), "--output", out.toString(), "--model", "minilm-l6-v2",
+                "--steps", "2").directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("ANGLE_DATA_ROOT", tinyDataRoot(60).toString());
+        Process p = pb.start();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("the pipeline did not finish in 15 minutes:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), output);
+        for (String step : List.of("prepare", "train", "evaluate", "embed", "export")) {
+            assertTrue(output.contains("] " + step + " done in"), step + ":\n" + output);
+        }
+        for (String f : List.of("prepared/_run.json", "train/model.zip", "evaluate/report.md", "embed/_run.json", "onnx/model.onnx")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f + " is missing:\n" + output);
+        }
+        // before and after side by side: the pretrained model's column and the fine-tuned one's
+        assertTrue(output.contains("| set |") && output.contains("| minilm-l6-v2 |") && output.contains("model.zip"), output);
+        assertTrue(output.contains("| stsb-test |"), output);
+    }
 }
