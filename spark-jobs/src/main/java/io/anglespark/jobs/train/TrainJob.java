@@ -53,10 +53,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -175,7 +177,7 @@ public final class TrainJob implements Callable<Integer> {
                 even = even.subList(0, (budgetRounds - totalRounds) * p.batchesPerRound());
                 p = new RoundPlan(even, cfg.workers(), cfg.averagingFrequency());
             }
-            repeatedExamples += batcher.repeats(even);
+            repeatedExamples += repeatedIn(even);
             repeatedBatches += p.repeatedBatches();
             plans.add(p);
             totalRounds += p.rounds();
@@ -338,6 +340,20 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     /** The settings a resumed run must share with the checkpoint: everything that shapes the data, model and schedule. */
+    /** Examples a plan holds more than once (to fill its last minibatch); a plan cut by a step budget may hold none. */
+    static long repeatedIn(List<int[]> plan) {
+        Set<Integer> seen = new HashSet<>();
+        long n = 0;
+        for (int[] b : plan) {
+            for (int i : b) {
+                if (!seen.add(i)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     static String identity(TrainJobConfig cfg, ModelSpec spec, int examples, int totalSteps) {
         return String.join("; ", "training " + cfg.training(), "workers " + cfg.workers(), "averaging " + cfg.averagingFrequency(),
                 "model " + spec.name() + " " + spec.config() + " " + spec.pooling().label(), "warm start " + cfg.warmStart(),

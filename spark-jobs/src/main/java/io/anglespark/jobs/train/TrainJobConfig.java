@@ -134,7 +134,7 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
 
         ConfigReader s = r.section("spark");
         int workers = s.intIn("workers", 2, 1, 100_000);
-        int freq = s.intIn("averaging-frequency", 1, 1, 100_000);
+        int freq = s.intIn("averaging-frequency", 5, 1, 100_000);
         int prefetch = s.intIn("prefetch", 2, 0, 1000);
         String storage = s.string("storage-level", "MEMORY_ONLY_SER").trim().toUpperCase(Locale.ROOT);
         try {

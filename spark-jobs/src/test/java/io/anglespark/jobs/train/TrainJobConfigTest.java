@@ -38,7 +38,7 @@ class TrainJobConfigTest {
         assertEquals("minilm-l6-v2", c.model());
         assertEquals("out/prepare", c.devInput(), "dev pairs from the train input by default");
         assertEquals(16, c.batchPerWorker());
-        assertEquals(2, c.batchesPerRound());
+        assertEquals(10, c.batchesPerRound(), "2 workers x averaging every 5 minibatches");
         assertEquals(0, c.maxRunSeconds());
         assertNull(c.warmStart());
         assertFalse(c.resume());

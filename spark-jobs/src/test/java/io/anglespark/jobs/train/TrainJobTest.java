@@ -184,5 +184,7 @@ class TrainJobTest {
         assertEquals(6, r.steps());
         assertEquals(List.of(0, 6), r.history().stream().map(Checkpoints.Evaluation::step).toList(), "scored at the start and at the budget's end");
         assertTrue(Files.exists(dir.resolve("run").resolve(TrainJob.MODEL)));
+        assertEquals(0, manifest(dir.resolve("run")).at("/counts/examples_repeated_to_fill_minibatches").asLong(),
+                "a cut plan repeats no example (its topped-up last minibatch is cut away)");
     }
 }

@@ -1,0 +1,98 @@
+package io.anglespark.jobs.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes bench/results/spark.md from the training runs bench/spark made: one row per run (the same data and
+ * step budget, each run in its own JVM through submit/train), with pairs/s, the time workers spent computing
+ * and the rest of each round (parameter broadcast and averaging, scheduling, serialisation, tokenising), read
+ * from each run's {@code _run.json}.
+ *
+ * <pre>
+ * TrainScalingReport OUT.md "COMMAND" LABEL|MODEL|MASTER|WORKERS|AVERAGING_FREQUENCY|RUN_DIR ...
+ * </pre>
+ */
+public final class TrainScalingReport {
+    private TrainScalingReport() {
+    }
+
+    /** One run as bench/spark describes it. */
+    record Run(String label, String model, String master, int workers, int averagingFrequency, Path dir) {
+        static Run parse(String spec) {
+            String[] f = spec.split("\\|", -1);
+            if (f.length != 6) {
+                throw new IllegalArgumentException("run spec '" + spec + "': want LABEL|MODEL|MASTER|WORKERS|AVERAGING_FREQUENCY|RUN_DIR");
+            }
+            return new Run(f[0], f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]), Path.of(f[5]));
+        }
+    }
+
+    /** The figures of one run. */
+    record Row(Run run, long parameters, long examples, double seconds, double pairsPerSecond, double computeSeconds, double overheadSeconds,
+               int steps) {
+        double overheadShare() {
+            return seconds == 0 ? Double.NaN : overheadSeconds / seconds;
+        }
+    }
+
+    static Row read(Run run) throws IOException {
+        Path manifest = run.dir().resolve("_run.json");
+        if (!Files.isRegularFile(manifest)) {
+            throw new IOException("run '" + run.label() + "': no " + manifest + " (did the training run fail? see its log)");
+        }
+        JsonNode m = new ObjectMapper().readTree(manifest.toFile());
+        JsonNode t = m.path("throughput");
+        double seconds = t.path("train_seconds_this_run").asDouble(Double.NaN);
+        double compute = t.path("worker_fit_ms_mean_per_worker").asDouble(Double.NaN) / 1000;
+        double overhead = t.path("averaging_and_other_overhead_ms").asDouble(Double.NaN) / 1000;
+        return new Row(run, m.path("counts").path("parameters").asLong(), t.path("examples_this_run").asLong(), seconds,
+                t.path("pairs_per_second").asDouble(Double.NaN), compute, overhead, m.path("training").path("steps").asInt(-1));
+    }
+
+    static String render(List<Row> rows, String command) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Spark training scaling benchmark\n\n");
+        b.append("- date: ").append(Instant.now()).append('\n');
+        b.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (").append(System.getProperty("os.arch"))
+                .append("), Java ").append(System.getProperty("java.version")).append('\n');
+        b.append("- command: `").append(command).append("`\n");
+        b.append("- each run: submit/train in its own driver JVM on the same prepared STS-B train pairs, cosent loss, 16 pairs per "
+                + "minibatch per worker, sequence up to 64 tokens, the same number of steps (a step = one minibatch on every worker); "
+                + "pairs/s over the training rounds only (not start-up, not dev scoring)\n");
+        b.append("- compute = the workers' fit time (DL4J's ParameterAveragingWorkerFitTimesMs, mean per worker, as they run in parallel); "
+                + "overhead = the rest of the rounds' wall time: parameter and updater broadcast, averaging, Spark scheduling, "
+                + "serialisation, tokenising the round's pairs\n\n");
+        b.append("| run | model | parameters | master | workers | averaging every | steps | pairs | train s | pairs/s | compute s | overhead s | overhead share |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %d | %.1f | %.2f | %.1f | %.1f | %.0f%% |%n",
+                    r.run().label(), r.run().model(), r.parameters(), r.run().master(), r.run().workers(), r.run().averagingFrequency(),
+                    r.steps(), r.examples(), r.seconds(), r.pairsPerSecond(), r.computeSeconds(), r.overheadSeconds(), 100 * r.overheadShare()));
+        }
+        return b.toString();
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: TrainScalingReport OUT.md COMMAND RUN_SPEC...");
+            System.exit(2);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            rows.add(read(Run.parse(args[i])));
+        }
+        Path out = Path.of(args[0]);
+        Files.writeString(out, render(rows, args[1]), StandardCharsets.UTF_8);
+        System.out.println(Files.readString(out));
+    }
+}
