@@ -99,10 +99,7 @@ public final class EncoderArtifact {
                 throw new IOException("encoder artifact format " + conf.path("format") + " is not supported (expected " + FORMAT + ")");
             }
             ComputationGraph graph = ModelSerializer.restoreComputationGraph(tmp.toFile(), false);
-            JsonNode c = conf.get("bertConfig");
-            BertConfig bert = new BertConfig(c.get("layers").asInt(), c.get("hidden").asInt(), c.get("heads").asInt(),
-                    c.get("intermediate").asInt(), c.get("vocab").asInt(), c.get("positions").asInt(), c.get("typeVocab").asInt(),
-                    c.get("layerNormEps").asDouble());
+            BertConfig bert = bertConfig(conf.get("bertConfig"));
             return new Encoder(conf.get("model").asText(), bert, Pooling.parse(conf.get("pooling").asText()),
                     conf.get("maxLength").asInt(), graph, tokenizer);
         } finally {
@@ -116,7 +113,18 @@ public final class EncoderArtifact {
         n.put("model", e.modelName());
         n.put("pooling", e.pooling().label());
         n.put("maxLength", e.maxLength());
-        BertConfig c = e.config();
+        putBertConfig(n, e.config());
+        return n;
+    }
+
+    /** The architecture {@link #putBertConfig} wrote. */
+    public static BertConfig bertConfig(JsonNode c) {
+        return new BertConfig(c.get("layers").asInt(), c.get("hidden").asInt(), c.get("heads").asInt(), c.get("intermediate").asInt(),
+                c.get("vocab").asInt(), c.get("positions").asInt(), c.get("typeVocab").asInt(), c.get("layerNormEps").asDouble());
+    }
+
+    /** Writes the architecture as the {@code bertConfig} object of {@code n}, as {@link #load} reads it back. */
+    public static void putBertConfig(ObjectNode n, BertConfig c) {
         ObjectNode b = n.putObject("bertConfig");
         b.put("layers", c.layers());
         b.put("hidden", c.hidden());
@@ -126,6 +134,5 @@ public final class EncoderArtifact {
         b.put("positions", c.positions());
         b.put("typeVocab", c.typeVocab());
         b.put("layerNormEps", c.layerNormEps());
-        return n;
     }
 }

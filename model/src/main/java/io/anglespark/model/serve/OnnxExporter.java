@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anglespark.model.BertConfig;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.encoder.Encoder;
+import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.encoder.EncoderGraphFactory;
 import io.anglespark.model.onnx.BertWeights;
 import io.anglespark.model.onnx.OnnxExport;
@@ -66,15 +67,7 @@ public final class OnnxExporter {
         n.put("model_id", modelId);
         n.put("pooling", pooling.label());
         n.put("maxLength", maxLength);
-        ObjectNode b = n.putObject("bertConfig");
-        b.put("layers", c.layers());
-        b.put("hidden", c.hidden());
-        b.put("heads", c.heads());
-        b.put("intermediate", c.intermediate());
-        b.put("vocab", c.vocab());
-        b.put("positions", c.positions());
-        b.put("typeVocab", c.typeVocab());
-        b.put("layerNormEps", c.layerNormEps());
+        EncoderArtifact.putBertConfig(n, c);
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
     }
 
@@ -91,8 +84,7 @@ public final class OnnxExporter {
         if (c == null) {
             throw new IOException(where + ": " + ENCODER_FILE + " has no bertConfig");
         }
-        BertConfig bert = new BertConfig(c.get("layers").asInt(), c.get("hidden").asInt(), c.get("heads").asInt(), c.get("intermediate").asInt(),
-                c.get("vocab").asInt(), c.get("positions").asInt(), c.get("typeVocab").asInt(), c.get("layerNormEps").asDouble());
+        BertConfig bert = EncoderArtifact.bertConfig(c);
         return new Description(n.path("model").asText(), n.path("model_id").asText(), Pooling.parse(n.path("pooling").asText()),
                 n.path("maxLength").asInt(), bert);
     }

@@ -214,7 +214,7 @@ public final class TrainJob implements Callable<Integer> {
                 graph.params().length(), schedule(cfg, totalSteps));
 
         int rows = cfg.batchPerWorker() * cfg.training().loss().rowsPerExample();
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(cfg.workers(), rows)
+        ReleasingTrainingMaster master = new ReleasingTrainingMaster(new ParameterAveragingTrainingMaster.Builder(cfg.workers(), rows)
                 .batchSizePerWorker(rows)
                 .averagingFrequency(cfg.averagingFrequency())
                 .workerPrefetchNumBatches(cfg.prefetch())
@@ -223,8 +223,7 @@ public final class TrainJob implements Callable<Integer> {
                 .repartionData(Repartition.Never)
                 .storageLevel(StorageLevel.fromString(cfg.storageLevel()))
                 .collectTrainingStats(cfg.collectStats())
-                .rngSeed(cfg.training().seed())
-                .build();
+                .rngSeed(cfg.training().seed()));
         SparkComputationGraph sparkGraph = new SparkComputationGraph(sc, graph, master);
         Broadcast<byte[]> tokenizerBytes = sc.broadcast(spec.tokenizerJson());
         ToMultiDataSetFn toMds = new ToMultiDataSetFn(tokenizerBytes, cfg.format(), cfg.training().maxLength());
@@ -260,6 +259,7 @@ public final class TrainJob implements Callable<Integer> {
                 JavaRDD<MultiDataSet> data = sc.parallelize(minibatches, cfg.workers()).map(toMds);
                 sparkGraph.fitMultiDataSet(data);
                 data.unpersist(false);
+                master.releaseBroadcasts();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 graph.getConfiguration().setEpochCount(state.epoch);
                 state.round++;
