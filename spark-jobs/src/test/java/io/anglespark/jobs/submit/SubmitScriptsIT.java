@@ -65,7 +65,8 @@ class SubmitScriptsIT {
                 "--set", "issue-pairs.github=[{name=g, issues=/no/such/issues.json}]");
         assertEquals(2, missing.exit(), missing.output());
         assertTrue(missing.output().contains("/no/such/issues.json"), missing.output());
-        Result unknownModel = run("submit/train", "--output", Files.createTempDirectory("tr").resolve("o").toString(), "--set", "train.model=bert-huge");
+        Result unknownModel = run("submit/evaluate", "--output", Files.createTempDirectory("ev").resolve("o").toString(),
+                "--set", "evaluate.models=[bert-huge]");
         assertEquals(2, unknownModel.exit(), unknownModel.output());
         assertTrue(unknownModel.output().contains("'bert-huge'") && unknownModel.output().contains("bge-small-en-v1.5"), unknownModel.output());
         Result exists = run("submit/evaluate", "--output", Files.createTempDirectory("existing").toString());
