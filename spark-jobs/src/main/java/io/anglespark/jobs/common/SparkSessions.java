@@ -22,6 +22,22 @@ public final class SparkSessions {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
+    /** A job's work on a session: {@code run(spark, config)}. */
+    @FunctionalInterface
+    public interface Work<R> {
+        R on(SparkSession spark) throws java.io.IOException;
+    }
+
+    /** Creates the session ({@link #create}), does the work on it and stops it, also when the work fails. */
+    public static <R> R runAndStop(String appName, Work<R> work) throws java.io.IOException {
+        SparkSession spark = create(appName);
+        try {
+            return work.on(spark);
+        } finally {
+            spark.stop();
+        }
+    }
+
     /** Adds driver-side progress logging to a session (idempotent per call site; call once per run). */
     public static ProgressListener attachProgress(SparkSession spark, double intervalSeconds) {
         ProgressListener l = new ProgressListener(intervalSeconds);

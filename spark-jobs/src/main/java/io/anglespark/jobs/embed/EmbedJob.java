@@ -121,14 +121,9 @@ public final class EmbedJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EmbedConfig config = EmbedConfig.from(JobConfigs.load(cli.configFile("embed"), cli.overrides(EmbedConfig.ROOT), new Configuration()));
-        SparkSession spark = SparkSessions.create("angle-spark embed");
-        try {
-            EmbedReport r = run(spark, config);
-            LOG.info("embed finished: {} ({} written, {} already present, {} quarantined)", r.output(), r.written(), r.alreadyPresent(),
-                    r.quarantinedTotal());
-        } finally {
-            spark.stop();
-        }
+        EmbedReport r = SparkSessions.runAndStop("angle-spark embed", spark -> run(spark, config));
+        LOG.info("embed finished: {} ({} written, {} already present, {} quarantined)", r.output(), r.written(), r.alreadyPresent(),
+                r.quarantinedTotal());
         return 0;
     }
 

@@ -67,13 +67,8 @@ public final class EvaluateJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EvaluateConfig config = EvaluateConfig.from(JobConfigs.load(cli.configFile("evaluate"), cli.overrides(EvaluateConfig.ROOT), new Configuration()));
-        SparkSession spark = SparkSessions.create("angle-spark evaluate");
-        try {
-            EvaluateReport report = run(spark, config);
-            LOG.info("evaluate finished: {} ({} models x {} sets)", report.output(), report.models().size(), report.sets().size());
-        } finally {
-            spark.stop();
-        }
+        EvaluateReport report = SparkSessions.runAndStop("angle-spark evaluate", spark -> run(spark, config));
+        LOG.info("evaluate finished: {} ({} models x {} sets)", report.output(), report.models().size(), report.sets().size());
         return 0;
     }
 

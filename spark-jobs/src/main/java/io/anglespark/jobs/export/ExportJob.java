@@ -58,13 +58,8 @@ public final class ExportJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ExportConfig config = ExportConfig.from(JobConfigs.load(cli.configFile("export"), cli.overrides(ExportConfig.ROOT), new Configuration()));
-        SparkSession spark = SparkSessions.create("angle-spark export");
-        try {
-            String id = run(spark, config);
-            LOG.info("export finished: {} ({})", config.output(), id);
-        } finally {
-            spark.stop();
-        }
+        String id = SparkSessions.runAndStop("angle-spark export", spark -> run(spark, config));
+        LOG.info("export finished: {} ({})", config.output(), id);
         return 0;
     }
 

@@ -95,13 +95,8 @@ public final class IssuePairsJob implements Callable<Integer> {
     public Integer call() throws IOException {
         IssuePairsConfig config = IssuePairsConfig.from(JobConfigs.load(cli.configFile("issue-pairs"),
                 cli.overrides(IssuePairsConfig.ROOT), new Configuration()));
-        SparkSession spark = SparkSessions.create("angle-spark issue-pairs");
-        try {
-            IssuePairsReport r = run(spark, config);
-            LOG.info("issue-pairs finished: {} ({} pairs, {} issues, {} quarantined)", r.output(), r.pairs(), r.issues(), r.quarantined());
-        } finally {
-            spark.stop();
-        }
+        IssuePairsReport r = SparkSessions.runAndStop("angle-spark issue-pairs", spark -> run(spark, config));
+        LOG.info("issue-pairs finished: {} ({} pairs, {} issues, {} quarantined)", r.output(), r.pairs(), r.issues(), r.quarantined());
         return 0;
     }
 

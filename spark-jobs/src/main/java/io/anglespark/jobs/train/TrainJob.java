@@ -109,14 +109,9 @@ public final class TrainJob implements Callable<Integer> {
             overrides.add(TrainJobConfig.ROOT + ".resume=true");
         }
         TrainJobConfig config = TrainJobConfig.from(JobConfigs.load(cli.configFile("train"), overrides, new Configuration()));
-        SparkSession spark = SparkSessions.create("angle-spark train");
-        try {
-            TrainReport r = run(spark, config);
-            LOG.info("train {}: {} steps, dev Spearman start {} best {} (epoch {}); {}", r.finished() ? "finished" : "stopped (resumable)",
-                    r.steps(), pct(r.initialSpearman()), pct(r.bestSpearman()), r.bestEpoch(), r.output());
-        } finally {
-            spark.stop();
-        }
+        TrainReport r = SparkSessions.runAndStop("angle-spark train", spark -> run(spark, config));
+        LOG.info("train {}: {} steps, dev Spearman start {} best {} (epoch {}); {}", r.finished() ? "finished" : "stopped (resumable)",
+                r.steps(), pct(r.initialSpearman()), pct(r.bestSpearman()), r.bestEpoch(), r.output());
         return 0;
     }
 
