@@ -1,5 +1,7 @@
 package io.anglespark.jobs.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigReader;
 import io.anglespark.jobs.common.JobCli;
@@ -14,8 +16,6 @@ import io.anglespark.model.serve.Engine;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.memory.AllocationsTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -24,29 +24,47 @@ import picocli.CommandLine.Command;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Serializable;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
  * Benchmark of the embed job on both engines: for each corpus size (default 10,000 and 100,000 texts drawn from
  * ../shared/data's STS-B sentences, each made unique by a number, so every row is embedded), runs
  * {@link EmbedJob#run} with {@code dl4j} and with {@code onnxruntime} in this JVM, and writes a Markdown report with
- * rows/s, the ONNX Runtime / DL4J ratio, and the executor's peak memory during each run: resident set (VmHWM from
- * /proc/self/status, reset before each run through /proc/self/clear_refs), heap in use, ND4J's off-heap bytes
- * (AllocationsTracker) and JavaCPP's physical bytes (the last three sampled every 100 ms). The benchmark runs in local mode, where the executors are this JVM, so
- * these are the executor's figures.
+ * rows/s, the ONNX Runtime / DL4J ratio, and the executor's memory during each run:
+ * <ul>
+ *   <li>peak resident set (VmHWM from /proc/self/status, reset before each run through /proc/self/clear_refs);
+ *   bench/embed starts the JVM with a fixed, pre-touched heap ({@code -Xms} = {@code -Xmx},
+ *   {@code -XX:+AlwaysPreTouch}), so the heap is resident from the start and a change in the resident set is
+ *   off-heap memory (ND4J's arrays, ONNX Runtime's arena, Parquet's buffers), not the JVM deciding to grow its heap;</li>
+ *   <li>peak live heap: the heap in use right after each garbage collection (GC notifications), the maximum over the
+ *   run; heap in use between collections is mostly garbage and says nothing about what the job keeps;</li>
+ *   <li>peak JavaCPP bytes: the off-heap memory JavaCPP has allocated and not yet freed (ND4J's arrays; ONNX Runtime
+ *   allocates outside it), sampled every 100 ms.</li>
+ * </ul>
+ * The benchmark runs in local mode, where the executors are this JVM, so these are the executor's figures.
  */
 @Command(name = "bench-embed", description = "Embeds synthetic corpora through the DL4J and ONNX Runtime engines and reports rows/s and peak executor memory.")
 public final class EmbedBenchmark implements Callable<Integer> {
@@ -59,7 +77,8 @@ public final class EmbedBenchmark implements Callable<Integer> {
         System.exit(JobMain.execute("bench-embed", new EmbedBenchmark(), args));
     }
 
-    record Settings(List<Long> sizes, List<Engine> engines, long seed, String dataRoot, String workDir, String report) {
+    record Settings(List<Long> sizes, List<Engine> engines, long seed, String dataRoot, String workDir, String report, boolean isolate,
+                    int gcSeconds) {
         static Settings from(Config c) {
             ConfigReader r = ConfigReader.of(c, "bench-embed");
             List<Double> sizes = r.optionalDoubleList("sizes");
@@ -67,7 +86,8 @@ public final class EmbedBenchmark implements Callable<Integer> {
             Settings s = new Settings(sizes == null ? List.of(10_000L, 100_000L) : sizes.stream().map(Double::longValue).toList(),
                     (engines == null ? List.of("dl4j", "onnxruntime") : engines).stream().map(Engine::parse).toList(),
                     r.longIn("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE), r.string("data-root", "../shared/data"),
-                    r.requiredString("work-dir"), r.requiredString("report"));
+                    r.requiredString("work-dir"), r.requiredString("report"), r.bool("isolate", true),
+                    r.intIn("full-gc-every-seconds", 30, 0, 3600));
             r.rejectUnknownKeys();
             if (s.sizes().isEmpty() || s.sizes().stream().anyMatch(n -> n < 1)) {
                 throw r.invalid("sizes", s.sizes(), "must list positive corpus sizes");
@@ -78,46 +98,57 @@ public final class EmbedBenchmark implements Callable<Integer> {
 
     /** One run's figures. */
     record Run(long texts, Engine engine, String modelId, double embedSeconds, double wallSeconds, long written, long tokens,
-               long peakRss, long peakHeap, long peakOffHeap, long peakPhysical) {
+               long startRss, long peakRss, long peakLiveHeap, int fullCollections, int collections, double gcSeconds) {
         double rowsPerSecond() {
             return written / embedSeconds;
         }
     }
+
+    /** Set on the child JVMs of an isolated benchmark: TEXTS:ENGINE:RESULT_FILE, the one run to do and where its figures go. */
+    @CommandLine.Option(names = "--one-run", hidden = true)
+    String oneRun;
 
     @Override
     public Integer call() throws Exception {
         String configPath = cli.configFile("bench-embed");
         Settings s = Settings.from(JobConfigs.load(configPath, cli.overrides, new Configuration()));
         Path work = Paths.get(s.workDir()).toAbsolutePath();
+        ObjectMapper json = new ObjectMapper();
+        if (oneRun != null) {
+            String[] parts = oneRun.split(":", 3);
+            long n = Long.parseLong(parts[0]);
+            Run r = SparkSessions.runAndStop("angle-spark bench-embed " + n + " " + parts[1],
+                    spark -> measure(spark, embedConfig(configPath, work, n, Engine.parse(parts[1])), n, s.gcSeconds()));
+            json.writeValue(Paths.get(parts[2]).toFile(), r);
+            return 0;
+        }
         List<String> sentences = sentences(s.dataRoot());
         List<Run> runs = new ArrayList<>();
-        SparkSession spark = SparkSessions.create("angle-spark bench-embed");
-        EmbedConfig last = null;
+        SparkSession spark = s.isolate() ? null : SparkSessions.create("angle-spark bench-embed");
         try {
             for (long n : s.sizes()) {
-                Path corpus = work.resolve("corpus-" + n + ".jsonl");
-                generate(corpus, n, sentences, s.seed());
+                generate(corpus(work, n), n, sentences, s.seed());
                 for (Engine engine : s.engines()) {
-                    List<String> overrides = new ArrayList<>(cli.overrides);
-                    overrides.add("embed.input.path=" + corpus);
-                    overrides.add("embed.input.format=jsonl");
-                    overrides.add("embed.output=" + work.resolve("out-" + n + "-" + engine.label()));
-                    overrides.add("embed.overwrite=true");
-                    overrides.add("embed.engine=" + engine.label());
-                    EmbedConfig cfg = EmbedConfig.from(JobConfigs.load(configPath, overrides, new Configuration()));
-                    last = cfg;
-                    EngineCache.clear();
-                    System.gc();
-                    runs.add(measure(spark, cfg, n));
-                    Run r = runs.get(runs.size() - 1);
-                    LOG.info("{} texts on {}: {} rows/s, peak RSS {} MB, heap {} MB, off-heap {} MB", n, engine.label(),
-                            Math.round(r.rowsPerSecond()), r.peakRss() >> 20, r.peakHeap() >> 20, r.peakOffHeap() >> 20);
+                    Run r;
+                    if (spark == null) {
+                        r = inFreshJvm(n, engine, work, json);
+                    } else {
+                        EngineCache.clear();
+                        System.gc();
+                        r = measure(spark, embedConfig(configPath, work, n, engine), n, s.gcSeconds());
+                    }
+                    runs.add(r);
+                    LOG.info("{} texts on {}: {} rows/s, peak RSS {} MB (at start {} MB), live heap {} MB", n, engine.label(),
+                            Math.round(r.rowsPerSecond()), r.peakRss() >> 20, r.startRss() >> 20, r.peakLiveHeap() >> 20);
                 }
             }
         } finally {
-            spark.stop();
+            if (spark != null) {
+                spark.stop();
+            }
         }
-        String md = report(s, last, runs, spark.version());
+        EmbedConfig described = embedConfig(configPath, work, s.sizes().get(0), s.engines().get(0));
+        String md = report(s, described, runs);
         Path out = Paths.get(s.report());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
@@ -125,26 +156,81 @@ public final class EmbedBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private static Run measure(SparkSession spark, EmbedConfig cfg, long n) throws IOException, InterruptedException {
+    private static Path corpus(Path work, long n) {
+        return work.resolve("corpus-" + n + ".jsonl");
+    }
+
+    /** The embed job's configuration for one run: conf's embed settings and the overrides, with this run's input, output and engine. */
+    private EmbedConfig embedConfig(String configPath, Path work, long n, Engine engine) {
+        List<String> overrides = new ArrayList<>(cli.overrides);
+        overrides.add("embed.input.path=" + corpus(work, n));
+        overrides.add("embed.input.format=jsonl");
+        overrides.add("embed.output=" + work.resolve("out-" + n + "-" + engine.label()));
+        overrides.add("embed.overwrite=true");
+        overrides.add("embed.engine=" + engine.label());
+        return EmbedConfig.from(JobConfigs.load(configPath, overrides, new Configuration()));
+    }
+
+    /**
+     * Runs one measurement in a new JVM started with this JVM's own command line plus {@code --one-run}, so that no run
+     * inherits memory an earlier one left behind (native memory is returned late or never: glibc keeps freed
+     * arenas, ND4J frees arrays only when their Java objects are collected).
+     */
+    private static Run inFreshJvm(long n, Engine engine, Path work, ObjectMapper json) throws IOException, InterruptedException {
+        List<String> command = ownCommandLine();
+        Path result = work.resolve("run-" + n + "-" + engine.label() + ".json");
+        Files.deleteIfExists(result);
+        command.add("--one-run=" + n + ":" + engine.label() + ":" + result);
+        LOG.info("{} texts on {}: starting a fresh JVM", n, engine.label());
+        int rc = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (rc != 0 || !Files.isRegularFile(result)) {
+            throw new IOException("the run of " + n + " texts on " + engine.label() + " failed (exit " + rc + "); its log is above");
+        }
+        return json.readValue(result.toFile(), Run.class);
+    }
+
+    /** This JVM's command line, from /proc/self/cmdline (ProcessHandle's copy is empty when the line is long). */
+    private static List<String> ownCommandLine() throws IOException {
+        Path cmdline = Paths.get("/proc/self/cmdline");
+        if (!Files.isReadable(cmdline)) {
+            throw new IOException("cannot read this JVM's command line (" + cmdline + ") to start a run in a fresh JVM; "
+                    + "set bench-embed.isolate = false");
+        }
+        String all = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>(List.of(all.split("\0")));
+        args.set(0, ProcessHandle.current().info().command().orElse(args.get(0)));
+        return args;
+    }
+
+    private static Run measure(SparkSession spark, EmbedConfig cfg, long n, int gcSeconds) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // Executors are this JVM in local mode; the probe job runs there all the same, so the code path is the cluster's.
-        sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.resetPeaks()).collect();
-        Sampler sampler = new Sampler();
-        Thread t = new Thread(sampler, "bench-embed-memory-sampler");
-        t.setDaemon(true);
-        t.start();
+        long startRss = sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.resetPeaks()).collect().get(0);
+        GcWatch gc = new GcWatch();
+        Thread collector = null;
+        if (gcSeconds > 0) {
+            collector = new Thread(() -> gc.forceEvery(gcSeconds), "bench-embed-full-gc");
+            collector.setDaemon(true);
+            collector.start();
+        }
         long t0 = System.nanoTime();
         EmbedReport r;
-        try {
+        try (gc) {
             r = EmbedJob.run(spark, cfg);
         } finally {
-            sampler.stop = true;
-            t.join();
+            if (collector != null) {
+                collector.interrupt();
+                try {
+                    collector.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         long rss = sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.peakRss()).collect().get(0);
-        return new Run(n, cfg.engine(), r.modelId(), r.embedSeconds(), wall, r.written(), r.tokens(), rss, sampler.heap.get(),
-                sampler.offHeap.get(), sampler.physical.get());
+        return new Run(n, cfg.engine(), r.modelId(), r.embedSeconds(), wall, r.written(), r.tokens(), startRss, rss,
+                gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3);
     }
 
     /** Executor-side memory readings (static: they run in the executor JVM). */
@@ -152,25 +238,28 @@ public final class EmbedBenchmark implements Callable<Integer> {
         private MemoryProbe() {
         }
 
-        /** Resets the process's peak resident set (Linux: "5" to /proc/self/clear_refs) and the heap pools' peaks. */
-        static boolean resetPeaks() {
-            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                p.resetPeakUsage();
-            }
+        /**
+         * Resets the process's peak resident set (Linux: "5" to /proc/self/clear_refs sets VmHWM to the current
+         * resident set) and returns that resident set in bytes (-1 without /proc).
+         */
+        static long resetPeaks() {
             try {
                 Files.writeString(Paths.get("/proc/self/clear_refs"), "5");
-                return true;
             } catch (IOException e) {
                 LOG.warn("cannot reset the peak resident set ({}); VmHWM is the peak since the JVM started", e.toString());
-                return false;
             }
+            return status("VmRSS:");
         }
 
         /** VmHWM in bytes, -1 without /proc. */
         static long peakRss() {
+            return status("VmHWM:");
+        }
+
+        private static long status(String key) {
             try {
                 for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-                    if (line.startsWith("VmHWM:")) {
+                    if (line.startsWith(key)) {
                         return Long.parseLong(line.replaceAll("\\D+", "")) << 10;
                     }
                 }
@@ -181,30 +270,82 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Samples heap in use, ND4J's off-heap bytes (its AllocationsTracker) and JavaCPP's physical bytes every 100 ms, keeping the maxima. */
-    private static final class Sampler implements Runnable {
-        volatile boolean stop;
-        final AtomicLong heap = new AtomicLong();
-        final AtomicLong offHeap = new AtomicLong();
-        final AtomicLong physical = new AtomicLong();
+    /**
+     * Garbage collections while it is open, from the collectors' notifications: how many, how long, and the heap in
+     * use right after each full collection (the sum of the heap pools), keeping the maximum: the heap the job keeps
+     * alive. Heap in use between collections is mostly garbage and says nothing about what the job keeps, and a
+     * large heap may see no full collection in a short run, so {@link #forceEvery} asks for one at a fixed interval.
+     */
+    static final class GcWatch implements AutoCloseable {
+        final AtomicLong peakLiveHeap = new AtomicLong();
+        final AtomicInteger full = new AtomicInteger();
+        final AtomicInteger all = new AtomicInteger();
+        final AtomicLong millis = new AtomicLong();
+        private final List<NotificationEmitter> emitters = new ArrayList<>();
+        private final Set<String> heapPools = new HashSet<>();
+        private final NotificationListener listener = (notification, handback) -> {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                all.incrementAndGet();
+                millis.addAndGet(info.getGcInfo().getDuration());
+                if (info.getGcAction().contains("major")) {
+                    long used = 0;
+                    for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (heapPools.contains(e.getKey())) {
+                            used += e.getValue().getUsed();
+                        }
+                    }
+                    peakLiveHeap.accumulateAndGet(used, Math::max);
+                    full.incrementAndGet();
+                }
+            }
+        };
+
+        GcWatch() {
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == MemoryType.HEAP) {
+                    heapPools.add(p.getName());
+                }
+            }
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    emitter.addNotificationListener(listener, null, null);
+                    emitters.add(emitter);
+                }
+            }
+        }
+
+        /** A full collection every {@code seconds} until interrupted. */
+        void forceEvery(int seconds) {
+            try {
+                while (true) {
+                    Thread.sleep(seconds * 1000L);
+                    System.gc();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
 
         @Override
-        public void run() {
-            while (!stop) {
-                long h = 0;
-                for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                    if (p.getType() == MemoryType.HEAP) {
-                        h += p.getUsage().getUsed();
-                    }
-                }
-                heap.accumulateAndGet(h, Math::max);
-                offHeap.accumulateAndGet(AllocationsTracker.getInstance().bytesOnDevice(0), Math::max);
-                physical.accumulateAndGet(Pointer.physicalBytes(), Math::max);
+        public void close() {
+            // One last full collection; its notification arrives on another thread, so wait for it (a few seconds at most).
+            int before = full.get();
+            System.gc();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (full.get() == before && System.nanoTime() < deadline) {
                 try {
-                    Thread.sleep(100);
+                    Thread.sleep(20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    break;
+                }
+            }
+            for (NotificationEmitter e : emitters) {
+                try {
+                    e.removeNotificationListener(listener);
+                } catch (ListenerNotFoundException ignored) {
+                    // never added
                 }
             }
         }
@@ -233,7 +374,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
     static void generate(Path file, long n, List<String> sentences, long seed) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Random rnd = new Random(seed);
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ObjectMapper json = new ObjectMapper();
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (long i = 0; i < n; i++) {
                 String text = sentences.get(rnd.nextInt(sentences.size())) + " (" + i + ")";
@@ -243,12 +384,26 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
     }
 
-    private static String report(Settings s, EmbedConfig cfg, List<Run> runs, String sparkVersion) {
+    /** Whether the heap was fixed and pre-touched (then the resident set's changes are off-heap memory). */
+    static String heapDescription() {
+        long init = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit() >> 20;
+        long max = Runtime.getRuntime().maxMemory() >> 20;
+        boolean preTouched = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch");
+        if (preTouched && init >= max) {
+            return String.format(Locale.ROOT, "fixed at %,d MB and pre-touched (-Xms = -Xmx, -XX:+AlwaysPreTouch): resident from the start, "
+                    + "so a change in the resident set is off-heap memory", max);
+        }
+        return String.format(Locale.ROOT, "initial %,d MB, max %,d MB%s: the resident set includes whatever heap the JVM chose to grow into",
+                init, max, preTouched ? ", pre-touched" : ", not pre-touched");
+    }
+
+    private static String report(Settings s, EmbedConfig cfg, List<Run> runs) {
+        String sparkVersion = org.apache.spark.package$.MODULE$.SPARK_VERSION();
         StringBuilder b = new StringBuilder();
         b.append("# Embedding benchmark\n\n");
-        b.append(String.format(Locale.ROOT, "- date: %s%n- machine: %d cores (%s), JVM max heap %d MB, Java %s, Spark %s, local mode "
-                        + "(the executors are the driver JVM)%n", Instant.now(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"), Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), sparkVersion));
+        b.append(String.format(Locale.ROOT, "- date: %s%n- machine: %d cores (%s), Java %s, Spark %s, local mode "
+                        + "(the executors are the driver JVM)%n- heap: %s%n", Instant.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"), System.getProperty("java.version"), sparkVersion, heapDescription()));
         b.append("- command: `bench/embed` (class io.anglespark.jobs.bench.EmbedBenchmark, conf/bench-embed.conf)");
         if (!s.sizes().equals(List.of(10_000L, 100_000L))) {
             b.append(" with sizes ").append(s.sizes());
@@ -261,9 +416,15 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
         b.append("- corpus: STS-B train/dev/test sentences drawn at random (seed ").append(s.seed())
                 .append("), each made unique by its number, JSON lines; every text is embedded\n");
-        b.append("- rows/s: rows written / time of the embed-and-commit stage (model already loaded); wall: the whole job run\n\n");
-        b.append("| texts | engine | rows/s | ORT / DL4J | embed s | wall s | tokens | peak RSS (VmHWM) | peak heap used (sampled) | peak ND4J off-heap (sampled) | peak JavaCPP physical (sampled) |\n");
-        b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append(s.isolate() ? "- each run in a fresh JVM (this command line again, one run each): no run inherits another's memory\n"
+                : "- every run in this one JVM, one after the other (peak resident set reset before each)\n");
+        b.append("- rows/s: rows written / time of the embed-and-commit stage (model already loaded); wall: the whole job run\n");
+        b.append("- RSS at start: resident set with Spark up, before the job; peak RSS: VmHWM at its end; live heap: heap in use right "
+                + "after a full collection, the most of the run");
+        b.append(s.gcSeconds() > 0 ? " (a full collection is asked for every " + s.gcSeconds() + " s and at the end; their pauses are in the rows/s)\n\n"
+                : " (only the full collections the JVM chose to run, and one at the end)\n\n");
+        b.append("| texts | engine | rows/s | ORT / DL4J | embed s | wall s | tokens | RSS at start | peak RSS | peak live heap | full GCs / all | GC pause s |\n");
+        b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Run r : runs) {
             String ratio = "";
             if (r.engine() == Engine.ONNXRUNTIME) {
@@ -273,12 +434,12 @@ public final class EmbedBenchmark implements Callable<Integer> {
                     }
                 }
             }
-            b.append(String.format(Locale.ROOT, "| %,d | %s | %,.1f | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %,d MB |%n", r.texts(),
-                    r.engine().label(), r.rowsPerSecond(), ratio, r.embedSeconds(), r.wallSeconds(), r.tokens(), r.peakRss() >> 20,
-                    r.peakHeap() >> 20, r.peakOffHeap() >> 20, r.peakPhysical() >> 20));
+            b.append(String.format(Locale.ROOT, "| %,d | %s | %,.1f | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %d / %d | %.1f |%n",
+                    r.texts(), r.engine().label(), r.rowsPerSecond(), ratio, r.embedSeconds(), r.wallSeconds(), r.tokens(),
+                    r.startRss() >> 20, r.peakRss() >> 20, r.peakLiveHeap() >> 20, r.fullCollections(), r.collections(), r.gcSeconds()));
         }
         if (s.sizes().size() > 1) {
-            b.append("\nPeak RSS, largest corpus / smallest, per engine: ");
+            b.append("\nLargest corpus against smallest, per engine (peak RSS; peak live heap):\n\n");
             for (Engine e : s.engines()) {
                 Run small = null, big = null;
                 for (Run r : runs) {
@@ -289,16 +450,13 @@ public final class EmbedBenchmark implements Callable<Integer> {
                         big = r;
                     }
                 }
-                if (small != null && big != null) {
-                    b.append(String.format(Locale.ROOT, "%s %.2f (%,d -> %,d texts); ", e.label(), (double) big.peakRss() / small.peakRss(),
-                            small.texts(), big.texts()));
+                if (small != null && big != null && small != big) {
+                    b.append(String.format(Locale.ROOT, "- %s, %,d -> %,d texts (x%.0f): peak RSS x%.2f (%+,d MB), peak live heap x%.2f (%+,d MB)%n",
+                            e.label(), small.texts(), big.texts(), (double) big.texts() / small.texts(),
+                            (double) big.peakRss() / small.peakRss(), (big.peakRss() - small.peakRss()) >> 20,
+                            (double) big.peakLiveHeap() / small.peakLiveHeap(), (big.peakLiveHeap() - small.peakLiveHeap()) >> 20));
                 }
             }
-            b.append('\n');
-        }
-        if (runs.stream().allMatch(r -> r.peakOffHeap() == 0)) {
-            b.append("\nND4J's AllocationsTracker counted no bytes in these runs; "
-                    + "the off-heap memory of both engines shows in the resident set and JavaCPP's physical bytes.\n");
         }
         b.append("\nModel ids: ");
         runs.stream().map(r -> r.engine().label() + " " + r.modelId()).distinct().forEach(x -> b.append(x).append("; "));
