@@ -7,6 +7,7 @@ import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.metrics.Similarity;
+import io.anglespark.model.serve.Engine;
 import io.anglespark.prep.Split;
 
 import java.io.Serializable;
@@ -48,12 +49,13 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
     }
 
     /**
-     * @param pooling     pooling for pretrained models; null means each model's own
-     * @param maxLength   tokens per text for pretrained models, [CLS] and [SEP] included; longer texts are cut
+     * @param engine      what computes the vectors: DL4J or ONNX Runtime
+     * @param pooling     pooling for every model; null means each model's own
+     * @param maxLength   tokens per text for every model (at most its positions), [CLS] and [SEP] included; longer texts are cut
      * @param batchSize   texts per forward pass (length-bucketed)
      * @param queryPrefix prepend each pretrained model's query prefix (e5: {@code "query: "}) to every text
      */
-    public record EncoderSettings(Pooling pooling, int maxLength, int batchSize, boolean queryPrefix) implements Serializable {
+    public record EncoderSettings(Engine engine, Pooling pooling, int maxLength, int batchSize, boolean queryPrefix) implements Serializable {
     }
 
     /**
@@ -125,7 +127,14 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
         } catch (IllegalArgumentException ex) {
             throw e.invalid("pooling", "'" + poolingText + "'", "must be cls, mean, cls_avg, max, last, or null for each model's own");
         }
-        EncoderSettings encoder = new EncoderSettings(pooling, e.intIn("max-length", 512, 2, 512),
+        String engineText = e.string("engine", Engine.DL4J.label());
+        Engine engine;
+        try {
+            engine = Engine.parse(engineText);
+        } catch (IllegalArgumentException ex) {
+            throw e.invalid("engine", "'" + engineText + "'", "must be dl4j or onnxruntime");
+        }
+        EncoderSettings encoder = new EncoderSettings(engine, pooling, e.intIn("max-length", 512, 2, 512),
                 e.intIn("batch-size", 32, 1, 4096), e.bool("query-prefix", false));
 
         List<ConfigReader> setReaders = r.objectList("sets");
@@ -168,7 +177,7 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
         }
         if (!n.contains("/") && !n.toLowerCase(Locale.ROOT).endsWith(".zip")) {
             throw r.invalid("models", "'" + n + "'", "is neither a pretrained model ("
-                    + PretrainedModel.all().stream().map(PretrainedModel::name).toList() + ") nor a path to a model .zip");
+                    + PretrainedModel.all().stream().map(PretrainedModel::name).toList() + ") nor a path to a model .zip or an ONNX export folder");
         }
         return new ModelRef(n, null, n);
     }

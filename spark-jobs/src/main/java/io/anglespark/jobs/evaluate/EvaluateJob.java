@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -43,7 +44,7 @@ import java.util.concurrent.Callable;
  *   -> Spearman, Pearson (and ROC AUC for 0/1 labels) -> report.json, report.md, plots/MODEL/SET.png, _run.json
  * </pre>
  *
- * Embedding runs on the driver, one model at a time, through {@link TextEmbedder}: evaluation sets are a few
+ * Embedding runs on the driver, one model at a time, through {@link EvalModel} (the embed job's engines): evaluation sets are a few
  * thousand texts, which one JVM embeds in minutes, and the metrics need every score in one place anyway. Spark
  * does the reading (any Hadoop path, the Parquet filters). For millions of texts use the embed job instead.
  *
@@ -106,36 +107,37 @@ public final class EvaluateJob implements Callable<Integer> {
         Map<String, String> plotDirs = plotDirs(cfg.models());
         for (EvaluateConfig.ModelRef ref : cfg.models()) {
             long t0 = System.nanoTime();
-            TextEmbedder.Opened opened = TextEmbedder.open(ref, cfg.encoder(), hadoop);
-            double loadSeconds = (System.nanoTime() - t0) / 1e9;
-            LOG.info("model {}: opened in {}s ({})", ref.label(), Math.round(loadSeconds), opened.description());
-            int dimension = 0;
-            for (EvalSet set : sets) {
-                String name = set.spec().name();
-                long e0 = System.nanoTime();
-                float[][] vectors = embed(opened.embedder(), set.pairs().texts(), cfg.encoder().batchSize(), ref.label() + " on " + name,
-                        cfg.progressIntervalSeconds());
-                double embedSeconds = (System.nanoTime() - e0) / 1e9;
-                if (vectors.length > 0) {
-                    dimension = vectors[0].length;
+            try (EvalModel opened = EvalModel.open(ref, cfg.encoder(), hadoop)) {
+                double loadSeconds = (System.nanoTime() - t0) / 1e9;
+                LOG.info("model {}: opened in {}s ({})", ref.label(), Math.round(loadSeconds), opened.description());
+                int dimension = 0;
+                for (EvalSet set : sets) {
+                    String name = set.spec().name();
+                    long e0 = System.nanoTime();
+                    float[][] vectors = embed(opened::embed, set.pairs().texts(), cfg.encoder().batchSize(), ref.label() + " on " + name,
+                            cfg.progressIntervalSeconds());
+                    double embedSeconds = (System.nanoTime() - e0) / 1e9;
+                    if (vectors.length > 0) {
+                        dimension = vectors[0].length;
+                    }
+                    PairEvaluation eval = PairEvaluation.evaluate(set.pairs(), vectors);
+                    String plot = null;
+                    if (cfg.plots().enabled() && eval.pairs() > 0) {
+                        plot = "plots/" + plotDirs.get(ref.label()) + "/" + name + ".png";
+                        Similarity sim = cfg.plots().similarity();
+                        PairEvaluation.SimilarityMetrics m = eval.of(sim);
+                        String caption = "gold score (" + eval.pairs() + " pairs; Spearman x100 of " + sim.label() + " " + x100(m.spearman())
+                                + (m.auc() == null ? "" : ", ROC AUC x100 " + x100(m.auc())) + ")";
+                        writeBytes(out + "/" + plot, ScatterPlot.png(ref.label() + " on " + name, caption, sim.label() + " similarity",
+                                set.pairs().gold(), eval.predicted().get(sim), cfg.plots().width(), cfg.plots().height()), hadoop);
+                    }
+                    results.add(new EvaluateReport.Result(ref.label(), name, eval, set.pairs().texts().size(), embedSeconds, plot));
+                    LOG.info("model {} on {}: {} pairs, Spearman x100 cosine {}, {} texts in {}s ({}/s)", ref.label(), name, eval.pairs(),
+                            x100(eval.of(Similarity.COSINE).spearman()), vectors.length, Math.round(embedSeconds),
+                            Math.round(vectors.length / Math.max(embedSeconds, 1e-9)));
                 }
-                PairEvaluation eval = PairEvaluation.evaluate(set.pairs(), vectors);
-                String plot = null;
-                if (cfg.plots().enabled() && eval.pairs() > 0) {
-                    plot = "plots/" + plotDirs.get(ref.label()) + "/" + name + ".png";
-                    Similarity sim = cfg.plots().similarity();
-                    PairEvaluation.SimilarityMetrics m = eval.of(sim);
-                    String caption = "gold score (" + eval.pairs() + " pairs; Spearman x100 of " + sim.label() + " " + x100(m.spearman())
-                            + (m.auc() == null ? "" : ", ROC AUC x100 " + x100(m.auc())) + ")";
-                    writeBytes(out + "/" + plot, ScatterPlot.png(ref.label() + " on " + name, caption, sim.label() + " similarity",
-                            set.pairs().gold(), eval.predicted().get(sim), cfg.plots().width(), cfg.plots().height()), hadoop);
-                }
-                results.add(new EvaluateReport.Result(ref.label(), name, eval, set.pairs().texts().size(), embedSeconds, plot));
-                LOG.info("model {} on {}: {} pairs, Spearman x100 cosine {}, {} texts in {}s ({}/s)", ref.label(), name, eval.pairs(),
-                        x100(eval.of(Similarity.COSINE).spearman()), vectors.length, Math.round(embedSeconds),
-                        Math.round(vectors.length / Math.max(embedSeconds, 1e-9)));
+                models.add(new EvaluateReport.ModelRun(ref.label(), opened.description(), dimension, loadSeconds));
             }
-            models.add(new EvaluateReport.ModelRun(ref.label(), opened.description(), dimension, loadSeconds));
             manifest.stage("model " + ref.label());
         }
 
@@ -165,7 +167,7 @@ public final class EvaluateJob implements Callable<Integer> {
      * Embeds {@code texts} in their order through {@code embedder}, in calls of {@value #CHUNK_BATCHES} batches of
      * texts sorted by length (so each call's batches pad little), logging progress with rate and ETA.
      */
-    static float[][] embed(TextEmbedder embedder, List<String> texts, int batchSize, String what, double intervalSeconds) {
+    static float[][] embed(Function<List<String>, float[][]> embedder, List<String> texts, int batchSize, String what, double intervalSeconds) {
         int n = texts.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -182,7 +184,7 @@ public final class EvaluateJob implements Callable<Integer> {
             for (int i = from; i < to; i++) {
                 part.add(texts.get(order[i]));
             }
-            float[][] v = embedder.embed(part);
+            float[][] v = embedder.apply(part);
             if (v.length != part.size()) {
                 throw new IllegalStateException("embedder returned " + v.length + " vectors for " + part.size() + " texts");
             }

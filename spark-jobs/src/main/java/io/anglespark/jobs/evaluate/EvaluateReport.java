@@ -20,7 +20,7 @@ public record EvaluateReport(String output, List<EvalSet> sets, List<ModelRun> m
      * @param dimension   embedding size; 0 when no set had a text
      * @param loadSeconds time to open it
      */
-    public record ModelRun(String label, TextEmbedder.Description description, int dimension, double loadSeconds) {
+    public record ModelRun(String label, EvalModel.Description description, int dimension, double loadSeconds) {
     }
 
     /**

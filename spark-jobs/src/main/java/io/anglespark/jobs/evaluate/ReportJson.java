@@ -27,6 +27,8 @@ final class ReportJson {
             o.put("label", m.label());
             o.put("model", m.description().model());
             o.put("kind", m.description().kind());
+            o.put("engine", m.description().engine());
+            o.put("model_id", m.description().modelId());
             o.put("pooling", m.description().pooling());
             o.put("max_length", m.description().maxLength());
             o.put("query_prefix", m.description().queryPrefix());

@@ -46,10 +46,12 @@ final class ReportMarkdown {
             b.append('\n');
         }
 
-        b.append("\n## Models\n\n| model | kind | pooling | max length | query prefix | dimension |\n|---|---|---|---:|---|---:|\n");
+        b.append("\n## Models\n\n| model | kind | engine | model id | pooling | max length | query prefix | dimension |\n"
+                + "|---|---|---|---|---|---:|---|---:|\n");
         for (EvaluateReport.ModelRun m : report.models()) {
-            TextEmbedder.Description d = m.description();
-            b.append("| ").append(cell(m.label())).append(" | ").append(d.kind()).append(" | ").append(d.pooling()).append(" | ")
+            EvalModel.Description d = m.description();
+            b.append("| ").append(cell(m.label())).append(" | ").append(d.kind()).append(" | ").append(d.engine()).append(" | `")
+                    .append(cell(d.modelId())).append("` | ").append(d.pooling()).append(" | ")
                     .append(d.maxLength()).append(" | ").append(d.queryPrefix().isEmpty() ? "" : "`" + cell(d.queryPrefix()) + "`")
                     .append(" | ").append(m.dimension()).append(" |\n");
         }

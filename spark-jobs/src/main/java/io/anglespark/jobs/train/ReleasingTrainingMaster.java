@@ -45,6 +45,13 @@ final class ReleasingTrainingMaster extends ParameterAveragingTrainingMaster {
         return new ParameterAveragingTrainingWorker(broadcast, saveUpdater, worker, trainingHookList, listeners, getRouterProvider());
     }
 
+    /** The broadcasts made since the last release (tests). */
+    List<Broadcast<NetBroadcastTuple>> liveBroadcasts() {
+        synchronized (live) {
+            return List.copyOf(live);
+        }
+    }
+
     /** Destroys the broadcasts of the rounds done (call between rounds, never during one). */
     void releaseBroadcasts() {
         synchronized (live) {

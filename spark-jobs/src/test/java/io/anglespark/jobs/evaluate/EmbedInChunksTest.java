@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +20,7 @@ class EmbedInChunksTest {
             texts.add("x".repeat(1 + (i * 37) % 23) + "#" + i);
         }
         List<List<String>> calls = new ArrayList<>();
-        TextEmbedder fake = part -> {
+        Function<List<String>, float[][]> fake = part -> {
             calls.add(part);
             return part.stream().map(t -> new float[]{Integer.parseInt(t.substring(t.indexOf('#') + 1))}).toArray(float[][]::new);
         };
@@ -40,7 +41,7 @@ class EmbedInChunksTest {
 
     @Test
     void anEmbedderReturningTheWrongNumberOfVectorsIsCaught() {
-        TextEmbedder broken = part -> new float[part.size() - 1][];
+        Function<List<String>, float[][]> broken = part -> new float[part.size() - 1][];
         assertThrows(IllegalStateException.class, () -> EvaluateJob.embed(broken, List.of("a", "b"), 8, "test", 3600));
     }
 

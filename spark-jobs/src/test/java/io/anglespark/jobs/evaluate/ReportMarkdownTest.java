@@ -25,7 +25,7 @@ class ReportMarkdownTest {
         float[][] goodDup = {{1, 0}, {1, 0.05f}, {1, 0}, {0, 1}};
         float[][] flat = {{1, 1}, {1, 1}, {1, 1}};
         float[][] flatDup = {{1, 1}, {1, 1}, {1, 1}, {1, 1}};
-        TextEmbedder.Description d = new TextEmbedder.Description("m", "pretrained", "cls", 512, "");
+        EvalModel.Description d = new EvalModel.Description("m", "pretrained", "dl4j", "m@0123456789ab", "cls", 512, "");
         return new EvaluateReport("/out", List.of(stsSet, dupSet),
                 List.of(new EvaluateReport.ModelRun("m1", d, 2, 0.1), new EvaluateReport.ModelRun("m2", d, 2, 0.1)),
                 List.of(new EvaluateReport.Result("m1", "sts|x", PairEvaluation.evaluate(sts, good), 3, 0.1, "plots/m1/sts.png"),
