@@ -127,14 +127,7 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
         } catch (IllegalArgumentException ex) {
             throw e.invalid("pooling", "'" + poolingText + "'", "must be cls, mean, cls_avg, max, last, or null for each model's own");
         }
-        String engineText = e.string("engine", Engine.DL4J.label());
-        Engine engine;
-        try {
-            engine = Engine.parse(engineText);
-        } catch (IllegalArgumentException ex) {
-            throw e.invalid("engine", "'" + engineText + "'", "must be dl4j or onnxruntime");
-        }
-        EncoderSettings encoder = new EncoderSettings(engine, pooling, e.intIn("max-length", 512, 2, 512),
+        EncoderSettings encoder = new EncoderSettings(e.enumOf("engine", Engine.class, Engine.DL4J), pooling, e.intIn("max-length", 512, 2, 512),
                 e.intIn("batch-size", 32, 1, 4096), e.bool("query-prefix", false));
 
         List<ConfigReader> setReaders = r.objectList("sets");

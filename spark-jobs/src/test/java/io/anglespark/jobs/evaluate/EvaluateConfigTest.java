@@ -40,6 +40,7 @@ class EvaluateConfigTest {
         assertEquals("/data/stsbenchmark/sts-test.csv", c.sets().get(0).path());
         assertEquals(EvaluateConfig.Format.SICK, c.sets().get(1).format());
         assertNull(c.encoder().pooling());
+        assertEquals(io.anglespark.model.serve.Engine.DL4J, c.encoder().engine());
         assertEquals(512, c.encoder().maxLength());
         assertFalse(c.overwrite());
         assertEquals(Similarity.COSINE, c.plots().similarity());
@@ -50,12 +51,13 @@ class EvaluateConfigTest {
     }
 
     @Test
-    void modelsArePretrainedNamesOrArtifactPaths() {
+    void modelsArePretrainedNamesOrModelPathsOnEitherEngine() {
         EvaluateConfig c = load("evaluate.models=[BGE-small-en-v1.5, \"hdfs://nn/runs/x/model.zip\", model.zip]", "evaluate.encoder.pooling=mean");
         assertEquals("bge-small-en-v1.5", c.models().get(0).pretrained());
         assertEquals("hdfs://nn/runs/x/model.zip", c.models().get(1).path());
         assertFalse(c.models().get(2).registered());
         assertEquals(Pooling.MEAN, c.encoder().pooling());
+        assertEquals(io.anglespark.model.serve.Engine.ONNXRUNTIME, load("evaluate.encoder.engine=onnxruntime").encoder().engine());
         String typo = failure("evaluate.models=[bge-smal]");
         assertTrue(typo.contains("evaluate.models") && typo.contains("bge-small-en-v1.5"), typo);
         assertTrue(failure("evaluate.models=[]").contains("at least one model"));
@@ -82,6 +84,8 @@ class EvaluateConfigTest {
         assertTrue(failure("evaluate.sets=[{name=a, format=stsb, path=x}, {name=a, format=sick, path=y}]").contains("appears twice"));
         assertTrue(failure("evaluate.encoder.max-length=1000").contains("evaluate.encoder.max-length"));
         assertTrue(failure("evaluate.encoder.pooling=sum").contains("evaluate.encoder.pooling"));
+        String engine = failure("evaluate.encoder.engine=tensorrt");
+        assertTrue(engine.contains("evaluate.encoder.engine") && engine.contains("onnxruntime"), engine);
         assertTrue(failure("evaluate.plots.similarity=jaccard").contains("evaluate.plots.similarity"));
         String unknown = failure("evaluate.encoder.batchsize=8");
         assertTrue(unknown.contains("did you mean 'evaluate.encoder.batch-size'"), unknown);

@@ -250,4 +250,13 @@ class EvaluateJobTest {
         assertTrue(e.getMessage().contains("no/such/model.zip"), e.getMessage());
         assertFalse(Files.exists(o));
     }
+
+    @Test
+    void aTrainedModelOfAnUnregisteredEncoderOnOnnxRuntimeFailsNamingTheModelAndTheWayOut() throws Exception {
+        // The tiny artifacts have no source ONNX file to run on ONNX Runtime: they must be exported first.
+        EvaluateConfig cfg = config(dir.resolve("out-ort-tiny"), List.of("evaluate.encoder.engine=onnxruntime"));
+        HadoopFs.InputException e = assertThrows(HadoopFs.InputException.class, () -> EvaluateJob.run(spark, cfg));
+        assertTrue(e.getMessage().contains(modelA.toString()) && e.getMessage().contains("onnxruntime")
+                && e.getMessage().contains("export"), e.getMessage());
+    }
 }
