@@ -136,7 +136,10 @@ public final class ExportJob implements Callable<Integer> {
             texts.add(i < CHECK_SENTENCES.size() ? s : s + " " + i); // variants change lengths and padding
         }
         LongTextPolicy policy = LongTextPolicy.truncate(Math.min(128, encoder.config().positions()));
-        float[][] a = new TextEmbedder(new Dl4jEngine(encoder), policy, 8, true).embed(texts);
+        float[][] a;
+        try (Dl4jEngine dl4j = new Dl4jEngine(encoder)) {
+            a = new TextEmbedder(dl4j, policy, 8, true).embed(texts);
+        }
         float[][] b;
         try (OnnxRuntimeEngine ort = new OnnxRuntimeEngine(encoder.modelName(), encoder.config(), encoder.pooling(), encoder.tokenizer(),
                 ex.onnx(), 0)) {
