@@ -70,9 +70,10 @@ import static org.apache.spark.sql.functions.col;
  * are needed to plan; a bad reference fails before any work), then by the first task on each executor. A file
  * model reaches executors through {@code SparkContext.addFile}, a registered one from the class path.
  *
- * <p>Output folder: {@code embeddings/} (Parquet {@link #OUTPUT}), {@code quarantine/} (the latest run's), and
- * {@code _run.json} (the latest run's settings and counts). An existing embed output is continued; anything else
- * there is refused unless overwrite.
+ * <p>Output folder: {@code embeddings/} (Parquet {@link #OUTPUT}), {@code quarantine/} (the latest run's),
+ * {@code _vectors.json} (per model id, the long-text and normalisation settings its vectors were made with: a run
+ * with other ones is refused, {@link VectorSettings}) and {@code _run.json} (the latest run's settings and counts).
+ * An existing embed output is continued; anything else there is refused unless overwrite.
  */
 @Command(name = "embed", mixinStandardHelpOptions = false, sortOptions = false,
         description = "Embeds texts with ids (Parquet, CSV, JSON lines) into Parquet (id, text_sha256, model_id, dim, embedding), "
@@ -157,6 +158,7 @@ public final class EmbedJob implements Callable<Integer> {
         LOG.info("model {} on {}: id {}, dimension {}, {}", cfg.model(), cfg.engine().label(), modelId, dim, cfg.policy().describe());
         String out = cfg.output();
         prepareOutput(out, cfg.overwrite(), hadoop);
+        boolean newSettings = VectorSettings.check(out, modelId, cfg, hadoop);
         manifest.stage("load_model");
 
         // ---- read and check
@@ -227,6 +229,9 @@ public final class EmbedJob implements Callable<Integer> {
         manifest.stage("plan");
 
         // ---- slices, each committed by renaming its files into embeddings/
+        if (newSettings && !slices.isEmpty()) {
+            VectorSettings.record(out, modelId, cfg, hadoop);
+        }
         LongAccumulator embedded = sc.sc().longAccumulator("texts embedded");
         LongAccumulator truncated = sc.sc().longAccumulator("texts truncated");
         LongAccumulator chunked = sc.sc().longAccumulator("texts chunked");

@@ -218,6 +218,32 @@ class EmbedJobTest {
     }
 
     @Test
+    void aRerunWithOtherLongTextOrNormaliseSettingsIsRefusedAndTheOutputIsLeftAsItWas() throws IOException {
+        Path input = dir.resolve("settings.jsonl");
+        Files.write(input, corpus(100, 6), StandardCharsets.UTF_8);
+        Path out = dir.resolve("out-settings");
+        EmbedJob.run(spark, config(input, out));
+        for (int i = 100; i < 108; i++) {
+            TEXTS.put("id-" + i, SharedData.lines("stsbenchmark/sts-test.csv").get(i).split("\t")[5]);
+        }
+        Map<String, float[]> before = rows(out);
+        assertEquals(6, before.size());
+        String record = Files.readString(out.resolve(VectorSettings.FILE));
+
+        Files.write(input, corpus(100, 8), StandardCharsets.UTF_8);
+        ConfigException shorter = assertThrows(ConfigException.class, () -> EmbedJob.run(spark, config(input, out, "embed.max-length=16")));
+        assertTrue(shorter.getMessage().contains("truncate(max 32 tokens)") && shorter.getMessage().contains("truncate(max 16 tokens)")
+                && shorter.getMessage().contains("embed.max-length"), shorter.getMessage());
+        ConfigException raw = assertThrows(ConfigException.class, () -> EmbedJob.run(spark, config(input, out, "embed.normalize=false")));
+        assertTrue(raw.getMessage().contains("not normalised"), raw.getMessage());
+        assertEquals(before.keySet(), rows(out).keySet(), "nothing written by the refused runs");
+        assertEquals(record, Files.readString(out.resolve(VectorSettings.FILE)));
+
+        EmbedReport same = EmbedJob.run(spark, config(input, out));
+        assertEquals(2, same.written(), "the same settings continue the output");
+    }
+
+    @Test
     void csvAndParquetInputsGiveTheRowsOfJsonLinesAndAMissingColumnIsNamed() throws IOException {
         List<String[]> rows = List.of(new String[]{"1", "A plain sentence."}, new String[]{"2", "A text, with a comma\nand a line break."},
                 new String[]{"3", "He said \"hi\"."});
