@@ -5,7 +5,6 @@ import io.anglespark.model.tokenize.WordPieceTokenizer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What to do with a text longer than the model's maximum length (in tokens, [CLS] and [SEP] included).
@@ -21,16 +20,7 @@ import java.util.Locale;
 public record LongTextPolicy(Mode mode, int maxLength, int stride, int maxChunks) implements Serializable {
     public enum Mode {
         TRUNCATE,
-        CHUNK;
-
-        public static Mode parse(String s) {
-            for (Mode m : values()) {
-                if (m.name().toLowerCase(Locale.ROOT).equals(s.trim().toLowerCase(Locale.ROOT))) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("unknown long-text mode '" + s + "' (known: truncate, chunk)");
-        }
+        CHUNK
     }
 
     public LongTextPolicy {

@@ -83,13 +83,7 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
         } catch (IllegalArgumentException e) {
             throw r.invalid("model", model, e.getMessage());
         }
-        Engine engine;
-        String engineName = r.string("engine", "dl4j");
-        try {
-            engine = Engine.parse(engineName);
-        } catch (IllegalArgumentException e) {
-            throw r.invalid("engine", engineName, e.getMessage());
-        }
+        Engine engine = r.enumOf("engine", Engine.class, Engine.DL4J);
         String poolingName = r.optionalString("pooling");
         Pooling pooling = null;
         if (poolingName != null) {
@@ -101,13 +95,7 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
         }
         int maxLength = r.intIn("max-length", 256, 3, 100_000);
         ConfigReader lt = r.section("long-text");
-        String modeName = lt.string("mode", "truncate");
-        LongTextPolicy.Mode mode;
-        try {
-            mode = LongTextPolicy.Mode.parse(modeName);
-        } catch (IllegalArgumentException e) {
-            throw lt.invalid("mode", modeName, e.getMessage());
-        }
+        LongTextPolicy.Mode mode = lt.enumOf("mode", LongTextPolicy.Mode.class, LongTextPolicy.Mode.TRUNCATE);
         int stride = lt.intIn("stride", 128, 1, 100_000);
         int maxChunks = lt.intIn("max-chunks", 32, 1, 100_000);
         if (mode == LongTextPolicy.Mode.CHUNK && stride > maxLength - 2) {
