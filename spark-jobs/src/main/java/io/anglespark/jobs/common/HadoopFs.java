@@ -139,19 +139,6 @@ public final class HadoopFs {
         }
     }
 
-    /**
-     * Makes an output folder ready: refuses an existing one unless {@code overwrite}, which deletes it.
-     * Call after the inputs were checked, so a failed run never deletes a previous output.
-     */
-    public static void prepareOutput(String output, boolean overwrite, String overwriteKey, Configuration conf) throws IOException {
-        if (exists(output, conf)) {
-            if (!overwrite) {
-                throw new OutputExistsException("output " + output + " already exists; pass --overwrite (or " + overwriteKey + " = true) to replace it");
-            }
-            delete(output, conf);
-        }
-    }
-
     /** The output folder exists and overwriting was not asked for. */
     public static final class OutputExistsException extends IllegalStateException {
         public OutputExistsException(String message) {

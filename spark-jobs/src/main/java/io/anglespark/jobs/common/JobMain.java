@@ -26,6 +26,7 @@ public final class JobMain {
     }
 
     static boolean isUserError(Exception e) {
-        return e instanceof ConfigException || e instanceof HadoopFs.InputException || e instanceof HadoopFs.OutputExistsException;
+        return e instanceof ConfigException || e instanceof HadoopFs.InputException || e instanceof HadoopFs.OutputExistsException
+                || e instanceof OutputFolder.OutputOverlapsInputException;
     }
 }

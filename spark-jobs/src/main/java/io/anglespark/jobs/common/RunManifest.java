@@ -23,6 +23,8 @@ import java.util.Properties;
  */
 public final class RunManifest {
     public static final String FILE_NAME = "_run.json";
+    /** What {@code producer} says in every manifest: {@link OutputFolder} replaces only folders whose manifest says it. */
+    public static final String PRODUCER = "angle-spark";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ObjectNode root = JSON.createObjectNode();
@@ -31,7 +33,9 @@ public final class RunManifest {
     private long stageStart = System.nanoTime();
 
     public RunManifest(String job, SparkSession spark, Object resolvedConfig) {
+        root.put("producer", PRODUCER);
         root.put("job", job);
+        root.put("status", "running");
         root.put("started", Instant.now().toString());
         root.put("git_revision", GitRevision.get());
         root.put("spark_version", spark.version());
@@ -66,6 +70,9 @@ public final class RunManifest {
     }
 
     public String render() {
+        if ("running".equals(root.path("status").asText())) {
+            root.put("status", "finished");
+        }
         root.put("finished", Instant.now().toString());
         root.put("duration_s", elapsedSeconds());
         ObjectNode t = root.putObject("timings_s");
@@ -73,6 +80,20 @@ public final class RunManifest {
         Redaction.redact(root);
         try {
             return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render " + FILE_NAME, e);
+        }
+    }
+
+    /**
+     * Writes the manifest as it stands, {@code "status": "running"}, into an output that is written in place over a long
+     * run (training, embedding): a killed run's output is then still recognisably this project's.
+     */
+    public void writeStarted(String outputDir, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        ObjectNode copy = root.deepCopy();
+        Redaction.redact(copy);
+        try {
+            HadoopFs.writeStringAtomically(outputDir + "/" + FILE_NAME, JSON.writeValueAsString(copy), conf);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render " + FILE_NAME, e);
         }

@@ -42,6 +42,16 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
 
     public static final String ROOT = "embed";
 
+    /** Every path the job reads, by the config key that names it (a registered model is no path): the output may touch none. */
+    public java.util.Map<String, String> readPaths() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(ROOT + ".input.path", inputPath);
+        if (ModelRef.parse(model).kind() != ModelRef.Kind.REGISTERED) {
+            m.put(ROOT + ".model", model);
+        }
+        return m;
+    }
+
     public enum Format {
         PARQUET,
         CSV,

@@ -6,6 +6,7 @@ import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.ProgressListener;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
@@ -156,10 +157,24 @@ public final class EmbedJob implements Callable<Integer> {
                     + ": the model has only " + model.engine().config().positions() + " positions");
         }
         LOG.info("model {} on {}: id {}, dimension {}, {}", cfg.model(), cfg.engine().label(), modelId, dim, cfg.policy().describe());
-        String out = cfg.output();
-        prepareOutput(out, cfg.overwrite(), hadoop);
-        boolean newSettings = VectorSettings.check(out, modelId, cfg, hadoop);
+        refuseForeignFolder(cfg.output(), cfg.overwrite(), hadoop);
+        OutputFolder output = OutputFolder.inPlace(cfg.output(), cfg.overwrite(), !cfg.overwrite(), EmbedConfig.ROOT + ".overwrite",
+                cfg.readPaths(), hadoop);
         manifest.stage("load_model");
+        return output.produce(out -> embedInto(out, spark, cfg, sc, hadoop, manifest, runId, files, key, model));
+    }
+
+    /** Reads, checks and embeds what {@code out} does not hold yet, slice by slice; then the quarantine and the manifest. */
+    private static EmbedReport embedInto(String out, SparkSession spark, EmbedConfig cfg, JavaSparkContext sc, Configuration hadoop,
+                                         RunManifest manifest, String runId, List<HadoopFs.InputFile> files, EngineCache.Key key,
+                                         ModelRef.Loaded model) throws IOException {
+        String modelId = model.modelId();
+        int dim = model.engine().dimension();
+        if (!HadoopFs.exists(out + "/" + RunManifest.FILE_NAME, hadoop)) {
+            manifest.writeStarted(out, hadoop);
+        }
+        HadoopFs.delete(out + "/" + TMP, hadoop);
+        boolean newSettings = VectorSettings.check(out, modelId, cfg, hadoop);
 
         // ---- read and check
         Dataset<Row> input = read(spark, cfg, files.stream().map(HadoopFs.InputFile::path).toArray(String[]::new));
@@ -278,7 +293,7 @@ public final class EmbedJob implements Callable<Integer> {
         HadoopFs.delete(out + "/" + TMP, hadoop);
         manifest.stage("write_quarantine");
 
-        EmbedReport report = new EmbedReport(out, modelId, dim, read, quarantined, duplicatesMerged, uniqueIds, alreadyPresent, written, reused,
+        EmbedReport report = new EmbedReport(cfg.output(), modelId, dim, read, quarantined, duplicatesMerged, uniqueIds, alreadyPresent, written, reused,
                 embedded.value(), truncated.value(), chunked.value(), tokens.value(), changedIds, slices.size(), embedSeconds);
         report.verify();
         ObjectNode m = manifest.root().putObject("model");
@@ -317,21 +332,13 @@ public final class EmbedJob implements Callable<Integer> {
         return new EngineCache.Key(cfg.model(), qualified.getName(), cfg.engine(), cfg.pooling(), cfg.ortThreads());
     }
 
-    /**
-     * Refuses an existing folder that is not an embed output (unless overwrite, which deletes it); removes what a
-     * crashed run left in its temporary folder.
-     */
-    private static void prepareOutput(String out, boolean overwrite, Configuration hadoop) throws IOException {
-        if (HadoopFs.exists(out, hadoop)) {
-            if (overwrite) {
-                HadoopFs.delete(out, hadoop);
-            } else if (!HadoopFs.exists(out + "/" + EMBEDDINGS, hadoop) && !HadoopFs.exists(out + "/" + RunManifest.FILE_NAME, hadoop)
-                    && !HadoopFs.exists(out + "/" + TMP, hadoop)) {
-                throw new HadoopFs.OutputExistsException("output " + out + " exists and is not an embed output (no " + EMBEDDINGS
-                        + "/); pass --overwrite (or embed.overwrite = true) to replace it");
-            }
+    /** Without overwrite, an existing output is continued: it must be an embed output. */
+    private static void refuseForeignFolder(String out, boolean overwrite, Configuration hadoop) throws IOException {
+        if (!overwrite && HadoopFs.exists(out, hadoop) && !HadoopFs.exists(out + "/" + EMBEDDINGS, hadoop)
+                && !HadoopFs.exists(out + "/" + RunManifest.FILE_NAME, hadoop) && !HadoopFs.exists(out + "/" + TMP, hadoop)) {
+            throw new HadoopFs.OutputExistsException("output " + out + " exists and is not an embed output (no " + EMBEDDINGS
+                    + "/); pass --overwrite (or embed.overwrite = true) to replace it");
         }
-        HadoopFs.delete(out + "/" + TMP, hadoop);
     }
 
     private static Dataset<Row> read(SparkSession spark, EmbedConfig cfg, String[] paths) {

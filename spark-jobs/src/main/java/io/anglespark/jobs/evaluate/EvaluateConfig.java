@@ -14,6 +14,7 @@ import java.io.Serializable;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,6 +32,21 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
         implements Serializable {
 
     public static final String ROOT = "evaluate";
+
+    /** Every path the job reads, by the config key that names it (registered models are no paths): the output may touch none. */
+    public Map<String, String> readPaths() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(ROOT + ".data-root", dataRoot);
+        for (int i = 0; i < models.size(); i++) {
+            if (!models.get(i).registered()) {
+                m.put(ROOT + ".models[" + i + "]", models.get(i).path());
+            }
+        }
+        for (int i = 0; i < sets.size(); i++) {
+            m.put(ROOT + ".sets[" + i + "].path (set '" + sets.get(i).name() + "')", sets.get(i).path());
+        }
+        return m;
+    }
 
     public EvaluateConfig {
         models = List.copyOf(models);

@@ -6,6 +6,7 @@ import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
 import io.anglespark.model.metrics.Metric;
@@ -88,8 +89,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 throw new HadoopFs.InputException("model '" + m.label() + "': " + m.path() + " does not exist");
             }
         }
-        String out = cfg.output();
-        HadoopFs.prepareOutput(out, cfg.overwrite(), EvaluateConfig.ROOT + ".overwrite", hadoop);
+        OutputFolder output = OutputFolder.staged(cfg.output(), cfg.overwrite(), EvaluateConfig.ROOT + ".overwrite", cfg.readPaths(), hadoop);
         manifest.root().set("inputs", manifest.toJson(files));
         manifest.stage("list_inputs");
 
@@ -101,7 +101,12 @@ public final class EvaluateJob implements Callable<Integer> {
                     set.pairs().texts().size(), set.rejectedTotal(), set.rejected());
         }
         manifest.stage("read_sets");
+        return output.produce(out -> scoreAndWrite(cfg, sets, manifest, out, hadoop));
+    }
 
+    /** Each model on each set (its plots as they come), then the reports and the manifest, all into {@code out}. */
+    private static EvaluateReport scoreAndWrite(EvaluateConfig cfg, List<EvalSet> sets, RunManifest manifest, String out, Configuration hadoop)
+            throws IOException {
         List<EvaluateReport.ModelRun> models = new ArrayList<>();
         List<EvaluateReport.Result> results = new ArrayList<>();
         Map<String, String> plotDirs = plotDirs(cfg.models());
@@ -141,7 +146,7 @@ public final class EvaluateJob implements Callable<Integer> {
             manifest.stage("model " + ref.label());
         }
 
-        EvaluateReport report = new EvaluateReport(out, sets, models, results);
+        EvaluateReport report = new EvaluateReport(cfg.output(), sets, models, results);
         ObjectNode json = ReportJson.render(report);
         HadoopFs.writeStringAtomically(out + "/report.json", ReportJson.JSON.writeValueAsString(json), hadoop);
         HadoopFs.writeStringAtomically(out + "/report.md", ReportMarkdown.render(report), hadoop);

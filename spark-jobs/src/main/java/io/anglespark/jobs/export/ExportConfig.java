@@ -18,6 +18,14 @@ public record ExportConfig(String model, String sourceOnnx, String output, boole
         implements Serializable {
     public static final String ROOT = "export";
 
+    /** Every path the job reads, by the config key that names it: the output may touch none of them. */
+    public java.util.Map<String, String> readPaths() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(ROOT + ".model", model);
+        m.put(ROOT + ".source-onnx", sourceOnnx);
+        return m;
+    }
+
     public static ExportConfig from(Config config) {
         ConfigReader r = ConfigReader.of(config, ROOT);
         String model = r.requiredString("model");

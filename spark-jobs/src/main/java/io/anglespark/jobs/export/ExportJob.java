@@ -4,6 +4,7 @@ import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
 import io.anglespark.model.PretrainedModel;
@@ -67,12 +68,12 @@ public final class ExportJob implements Callable<Integer> {
     public static String run(SparkSession spark, ExportConfig cfg) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         RunManifest manifest = new RunManifest("export", spark, cfg);
+        OutputFolder output = OutputFolder.staged(cfg.output(), cfg.overwrite(), ExportConfig.ROOT + ".overwrite", cfg.readPaths(), hadoop);
         java.nio.file.Path local = java.nio.file.Files.createTempFile("export-model", ".zip");
         try {
             copyToLocal(cfg.model(), local, hadoop, "export.model");
             Encoder encoder = EncoderArtifact.load(local.toFile());
             byte[] source = sourceOnnx(cfg, encoder, hadoop);
-            HadoopFs.prepareOutput(cfg.output(), cfg.overwrite(), ExportConfig.ROOT + ".overwrite", hadoop);
             manifest.stage("load");
 
             OnnxExporter.Exported ex = OnnxExporter.export(encoder, source);
@@ -83,17 +84,20 @@ public final class ExportJob implements Callable<Integer> {
                         + cfg.minCosine() + " (export.check.min-cosine)");
             }
             manifest.stage("check");
-            write(cfg.output() + "/" + OnnxExporter.ONNX_FILE, ex.onnx(), hadoop);
-            write(cfg.output() + "/" + OnnxExporter.TOKENIZER_FILE, ex.tokenizerJson(), hadoop);
-            write(cfg.output() + "/" + OnnxExporter.ENCODER_FILE, ex.encoderJson(), hadoop);
             manifest.root().put("model", encoder.modelName());
             manifest.root().put("model_id", ex.modelId());
             manifest.root().put("pooling", encoder.pooling().label());
             manifest.root().put("onnx_bytes", ex.onnx().length);
             manifest.root().put("check_texts", Math.min(cfg.checkTexts(), CHECK_SENTENCES.size() * 4));
             manifest.root().put("check_min_cosine", minCos);
-            manifest.stage("write");
-            manifest.write(cfg.output(), hadoop);
+            output.produce(out -> {
+                write(out + "/" + OnnxExporter.ONNX_FILE, ex.onnx(), hadoop);
+                write(out + "/" + OnnxExporter.TOKENIZER_FILE, ex.tokenizerJson(), hadoop);
+                write(out + "/" + OnnxExporter.ENCODER_FILE, ex.encoderJson(), hadoop);
+                manifest.stage("write");
+                manifest.write(out, hadoop);
+                return null;
+            });
             LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}", cfg.model(), ex.modelId(), cfg.output(),
                     ex.onnx().length, minCos);
             return ex.modelId();

@@ -47,6 +47,21 @@ public record IssuePairsConfig(String dataRoot, String output, boolean overwrite
         trackers = List.copyOf(trackers);
     }
 
+    /** Every path the job reads, by the config key that names it: the output may touch none of them. */
+    public java.util.Map<String, String> readPaths() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(ROOT + ".data-root", dataRoot);
+        for (int i = 0; i < github.size(); i++) {
+            m.put(ROOT + ".github[" + i + "].issues", github.get(i).issues());
+            m.put(ROOT + ".github[" + i + "].comments", github.get(i).comments());
+        }
+        for (int i = 0; i < trackers.size(); i++) {
+            m.put(ROOT + ".trackers[" + i + "].issues", trackers.get(i).issues());
+            m.put(ROOT + ".trackers[" + i + "].links", trackers.get(i).links());
+        }
+        return m;
+    }
+
     public static IssuePairsConfig from(Config config) {
         ConfigReader r = ConfigReader.of(config, ROOT);
         String dataRoot = r.string("data-root", "../shared/data");

@@ -6,6 +6,7 @@ import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.ParquetOut;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
@@ -124,7 +125,7 @@ public final class IssuePairsJob implements Callable<Integer> {
             }
         }
         files.keySet().forEach(name -> ledger.addRead(name, 0));
-        HadoopFs.prepareOutput(cfg.output(), cfg.overwrite(), IssuePairsConfig.ROOT + ".overwrite", hadoop);
+        OutputFolder output = OutputFolder.staged(cfg.output(), cfg.overwrite(), IssuePairsConfig.ROOT + ".overwrite", cfg.readPaths(), hadoop);
         manifest.root().set("inputs", manifest.toJson(files));
         manifest.stage("list_inputs");
 
@@ -272,17 +273,11 @@ public final class IssuePairsJob implements Callable<Integer> {
         long docCount = docs.count();
         JavaRDD<Outputs.Quarantined> q = quarantine.stream().reduce(JavaRDD::union).orElseThrow();
         long quarantined = q.count();
-        String out = cfg.output();
-        ParquetOut.write(spark, pairRows, specs.size(), cfg.rowsPerFile(), Outputs.PAIRS, out + "/pairs");
-        ParquetOut.write(spark, issueRows, docCount, cfg.rowsPerFile(), ISSUES, out + "/issues");
-        ParquetOut.write(spark, q.map(Outputs.Quarantined::toRow), quarantined, cfg.rowsPerFile(), Outputs.QUARANTINE, out + "/quarantine");
-        manifest.stage("write");
-
         long positiveCount = specs.stream().filter(p -> p.label() > 0).count();
         long pairCount = lengths.size();
         Map<String, Long> clusterSizes = new TreeMap<>();
         DuplicateClusters.members(clusterOf).values().forEach(m -> clusterSizes.merge(String.valueOf(m.size()), 1L, Long::sum));
-        IssuePairsReport report = new IssuePairsReport(out, ledger, docCount, pairCount, positiveCount, pairCount - positiveCount,
+        IssuePairsReport report = new IssuePairsReport(cfg.output(), ledger, docCount, pairCount, positiveCount, pairCount - positiveCount,
                 specs.size() - pairCount,
                 edges.size(), clusterSizes, linkStats, flaggedIssuesWithoutTarget, flaggedWithoutTarget, quarantined,
                 LengthStats.of(lengths.stream().flatMapToLong(l -> java.util.stream.LongStream.of(l[0], l[1])).toArray()),
@@ -295,13 +290,20 @@ public final class IssuePairsJob implements Callable<Integer> {
         }
         manifest.root().set("result", manifest.toJson(report.summary()));
         manifest.root().put("invalid_utf8_sequences_replaced", invalidUtf8.value());
-        manifest.write(out, hadoop);
+        output.produce(out -> {
+            ParquetOut.write(spark, pairRows, specs.size(), cfg.rowsPerFile(), Outputs.PAIRS, out + "/pairs");
+            ParquetOut.write(spark, issueRows, docCount, cfg.rowsPerFile(), ISSUES, out + "/issues");
+            ParquetOut.write(spark, q.map(Outputs.Quarantined::toRow), quarantined, cfg.rowsPerFile(), Outputs.QUARANTINE, out + "/quarantine");
+            manifest.stage("write");
+            manifest.write(out, hadoop);
+            return null;
+        });
         for (JavaRDD<?> rdd : List.of(issues, comments, linkRows, built, docs, checked, pairRows)) {
             rdd.unpersist(false);
         }
         clusters.destroy();
         LOG.info("wrote {}: {} issues, {} pairs ({} duplicate, {} sampled non-duplicate), {} undirected duplicate links, {} quarantined",
-                out, docCount, pairCount, positiveCount, pairCount - positiveCount, edges.size(), quarantined);
+                cfg.output(), docCount, pairCount, positiveCount, pairCount - positiveCount, edges.size(), quarantined);
         return report;
     }
 

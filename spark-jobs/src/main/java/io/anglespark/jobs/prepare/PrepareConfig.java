@@ -38,6 +38,16 @@ public record PrepareConfig(String dataRoot, String output, boolean overwrite, L
         inputs = List.copyOf(inputs);
     }
 
+    /** Every path the job reads, by the config key that names it: the output may touch none of them. */
+    public java.util.Map<String, String> readPaths() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(ROOT + ".data-root", dataRoot);
+        for (int i = 0; i < inputs.size(); i++) {
+            m.put(ROOT + ".inputs[" + i + "].path (input '" + inputs.get(i).name() + "')", inputs.get(i).path());
+        }
+        return m;
+    }
+
     public static PrepareConfig from(Config config) {
         ConfigReader r = ConfigReader.of(config, ROOT);
         String dataRoot = r.string("data-root", "../shared/data");

@@ -8,6 +8,7 @@ import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.ParquetOut;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
@@ -99,8 +100,7 @@ public final class PrepareJob implements Callable<Integer> {
         for (InputSpec in : cfg.inputs()) {
             files.put(in.name(), HadoopFs.listInputFiles(in.name(), in.path(), hadoop));
         }
-        String out = cfg.output();
-        HadoopFs.prepareOutput(out, cfg.overwrite(), PrepareConfig.ROOT + ".overwrite", hadoop);
+        OutputFolder output = OutputFolder.staged(cfg.output(), cfg.overwrite(), PrepareConfig.ROOT + ".overwrite", cfg.readPaths(), hadoop);
         manifest.root().set("inputs", inputsJson(manifest, cfg, files));
         manifest.stage("list_inputs");
 
@@ -212,51 +212,53 @@ public final class PrepareJob implements Callable<Integer> {
         Accounting.settleAndVerify(fateParts, ledger);
         manifest.stage("pair_and_account");
 
-        // ---- write
-        JavaRDD<Outputs.Quarantined> quarantine = union(quarantineParts, JavaRDD::union);
-        Map<String, Long> pairCounts = countBySplit(pairs.map(p -> p.source() + "/" + p.split().label()));
-        Map<String, Long> tripletCounts = countBySplit(triplets.map(t -> t.source() + "/" + t.split().label()));
-        Map<String, Long> positiveCounts = countBySplit(positives.map(t -> t.source() + "/" + t.split().label()));
-        long quarantined = 0;
-        for (String in : ledger.inputs()) {
-            for (Map.Entry<String, Long> e : ledger.fates(in).entrySet()) {
-                if (e.getKey().startsWith("quarantined")) {
-                    quarantined += e.getValue();
+        // ---- write (into a staging folder, swapped in at the end)
+        return output.produce(out -> {
+            JavaRDD<Outputs.Quarantined> quarantine = union(quarantineParts, JavaRDD::union);
+            Map<String, Long> pairCounts = countBySplit(pairs.map(p -> p.source() + "/" + p.split().label()));
+            Map<String, Long> tripletCounts = countBySplit(triplets.map(t -> t.source() + "/" + t.split().label()));
+            Map<String, Long> positiveCounts = countBySplit(positives.map(t -> t.source() + "/" + t.split().label()));
+            long quarantined = 0;
+            for (String in : ledger.inputs()) {
+                for (Map.Entry<String, Long> e : ledger.fates(in).entrySet()) {
+                    if (e.getKey().startsWith("quarantined")) {
+                        quarantined += e.getValue();
+                    }
                 }
             }
-        }
-        int rowsPerFile = cfg.rowsPerFile();
-        ParquetOut.write(spark, pairs.map(p -> p.toRow(multiFile.contains(p.ref().input()))), sum(pairCounts), rowsPerFile, Outputs.PAIRS, out + "/pairs");
-        ParquetOut.write(spark, triplets.map(Outputs.Triplet::toRow), sum(tripletCounts), rowsPerFile, Outputs.TRIPLETS, out + "/triplets");
-        ParquetOut.write(spark, positives.map(Outputs.Triplet::toRow), sum(positiveCounts), rowsPerFile, Outputs.POSITIVES, out + "/positives");
-        ParquetOut.write(spark, quarantine.map(Outputs.Quarantined::toRow), quarantined, rowsPerFile, Outputs.QUARANTINE, out + "/quarantine");
-        manifest.stage("write");
+            int rowsPerFile = cfg.rowsPerFile();
+            ParquetOut.write(spark, pairs.map(p -> p.toRow(multiFile.contains(p.ref().input()))), sum(pairCounts), rowsPerFile, Outputs.PAIRS, out + "/pairs");
+            ParquetOut.write(spark, triplets.map(Outputs.Triplet::toRow), sum(tripletCounts), rowsPerFile, Outputs.TRIPLETS, out + "/triplets");
+            ParquetOut.write(spark, positives.map(Outputs.Triplet::toRow), sum(positiveCounts), rowsPerFile, Outputs.POSITIVES, out + "/positives");
+            ParquetOut.write(spark, quarantine.map(Outputs.Quarantined::toRow), quarantined, rowsPerFile, Outputs.QUARANTINE, out + "/quarantine");
+            manifest.stage("write");
 
-        PrepareReport report = new PrepareReport(out, ledger, pairCounts, tripletCounts, positiveCounts, quarantined, dedup, overlap);
-        ObjectNode counts = manifest.root().putObject("counts");
-        for (String in : ledger.inputs()) {
-            ObjectNode c = counts.putObject(in);
-            c.put("read", ledger.read(in));
-            ledger.fates(in).forEach(c::put);
-        }
-        ObjectNode outputs = manifest.root().putObject("outputs");
-        outputs.set("pairs", manifest.toJson(pairCounts));
-        outputs.set("triplets", manifest.toJson(tripletCounts));
-        outputs.set("positives", manifest.toJson(positiveCounts));
-        outputs.put("quarantine", quarantined);
-        manifest.root().set("duplicates", manifest.toJson(dedup));
-        manifest.root().set("overlap", manifest.toJson(overlap));
-        manifest.root().put("rows_per_second", totalRead / Math.max(manifest.elapsedSeconds(), 1e-3));
-        manifest.write(out, hadoop);
-        rows.unpersist(false);
-        resolved.unpersist(false);
-        trainMarked.unpersist(false);
-        pairs.unpersist(false);
-        tripletGroups.unpersist(false);
-        positiveGroups.unpersist(false);
-        LOG.info("wrote {}: {} rows read, pairs {}, triplets {}, positives {}, quarantined {}", out, totalRead,
-                pairCounts, tripletCounts, positiveCounts, quarantined);
-        return report;
+            PrepareReport report = new PrepareReport(cfg.output(), ledger, pairCounts, tripletCounts, positiveCounts, quarantined, dedup, overlap);
+            ObjectNode counts = manifest.root().putObject("counts");
+            for (String in : ledger.inputs()) {
+                ObjectNode c = counts.putObject(in);
+                c.put("read", ledger.read(in));
+                ledger.fates(in).forEach(c::put);
+            }
+            ObjectNode outputs = manifest.root().putObject("outputs");
+            outputs.set("pairs", manifest.toJson(pairCounts));
+            outputs.set("triplets", manifest.toJson(tripletCounts));
+            outputs.set("positives", manifest.toJson(positiveCounts));
+            outputs.put("quarantine", quarantined);
+            manifest.root().set("duplicates", manifest.toJson(dedup));
+            manifest.root().set("overlap", manifest.toJson(overlap));
+            manifest.root().put("rows_per_second", totalRead / Math.max(manifest.elapsedSeconds(), 1e-3));
+            manifest.write(out, hadoop);
+            rows.unpersist(false);
+            resolved.unpersist(false);
+            trainMarked.unpersist(false);
+            pairs.unpersist(false);
+            tripletGroups.unpersist(false);
+            positiveGroups.unpersist(false);
+            LOG.info("wrote {}: {} rows read, pairs {}, triplets {}, positives {}, quarantined {}", cfg.output(), totalRead,
+                    pairCounts, tripletCounts, positiveCounts, quarantined);
+            return report;
+        });
     }
 
     /** One input file as rows; null for an empty file of a format with a header (nothing to read). */

@@ -6,6 +6,7 @@ import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.Outputs;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
@@ -139,19 +140,27 @@ public final class TrainJob implements Callable<Integer> {
                 cfg.sources().isEmpty() ? "all sources" : String.join(", ", cfg.sources()), dev.size(), spec.name(), spec.config().layers(),
                 spec.config().hidden(), spec.pooling().label(), cfg.warmStart() == null ? "" : ", warm start from " + cfg.warmStart());
 
-        String out = cfg.output();
+        if (cfg.resume() && !HadoopFs.exists(cfg.output(), hadoop)) {
+            throw new HadoopFs.InputException("cannot resume: output " + cfg.output() + " does not exist");
+        }
+        OutputFolder output = OutputFolder.inPlace(cfg.output(), cfg.overwrite(), cfg.resume(), TrainJobConfig.ROOT + ".overwrite",
+                cfg.readPaths(), hadoop);
+        return output.produce(out -> train(spark, cfg, manifest, train, dev, spec, out));
+    }
+
+    /** Trains into {@code out}: a new output, a resumed one, or one that replaces a previous output (moved aside). */
+    private static TrainReport train(SparkSession spark, TrainJobConfig cfg, RunManifest manifest, List<TrainingExample> train,
+                                     List<TrainingExample> dev, ModelSpec spec, String out) throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration hadoop = sc.hadoopConfiguration();
+        manifest.writeStarted(out, hadoop);
         Checkpoints checkpoints = new Checkpoints(out, hadoop);
         Optional<Path> newest = Optional.empty();
         if (cfg.resume()) {
-            if (!HadoopFs.exists(out, hadoop)) {
-                throw new HadoopFs.InputException("cannot resume: output " + out + " does not exist");
-            }
             newest = checkpoints.newest();
             if (newest.isEmpty()) {
                 LOG.warn("resume: {} holds no complete checkpoint; starting from the beginning", out);
             }
-        } else {
-            HadoopFs.prepareOutput(out, cfg.overwrite(), TrainJobConfig.ROOT + ".overwrite", hadoop);
         }
 
         // ---- the plan: even-sized minibatches per epoch, cut into averaging rounds
@@ -315,7 +324,7 @@ public final class TrainJob implements Callable<Integer> {
         manifest.stage("train");
 
         double rate = runTrainSeconds == 0 ? 0 : runExamples / runTrainSeconds;
-        TrainReport report = new TrainReport(out, state.step, totalSteps, !stopped, resumed, List.copyOf(state.history),
+        TrainReport report = new TrainReport(cfg.output(), state.step, totalSteps, !stopped, resumed, List.copyOf(state.history),
                 state.best == null ? Double.NaN : state.best, state.bestEpoch, train.size(), dev.size(), rate);
         writeManifest(manifest, cfg, report, state, sparkGraph.getSparkTrainingStats(), repeatedExamples, repeatedBatches, plans,
                 runTrainSeconds, runExamples, spec, graph, hadoop);
@@ -517,6 +526,7 @@ public final class TrainJob implements Callable<Integer> {
                                       long repeatedExamples, long repeatedBatches, List<RoundPlan> plans, double runTrainSeconds,
                                       long runExamples, ModelSpec spec, ComputationGraph graph, Configuration hadoop) throws IOException {
         ObjectNode root = manifest.root();
+        root.put("status", r.finished() ? "finished" : "stopped");
         ObjectNode counts = root.putObject("counts");
         counts.put("train_examples", r.trainExamples());
         counts.put("dev_pairs", r.devPairs());

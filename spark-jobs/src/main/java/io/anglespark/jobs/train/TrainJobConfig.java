@@ -63,6 +63,15 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
         sources = List.copyOf(sources);
     }
 
+    /** Every path the job reads, by the config key that names it: the output may touch none of them. */
+    public java.util.Map<String, String> readPaths() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(ROOT + ".input", input);
+        m.put(ROOT + ".dev.input", devInput);
+        m.put(ROOT + ".warm-start", warmStart);
+        return m;
+    }
+
     /** Examples per minibatch (pairs for formats A and B, triplets for C). */
     public int batchPerWorker() {
         return training.examplesPerBatch();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anglespark.jobs.TestSpark;
 import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.Outputs;
 import io.anglespark.model.BertConfig;
 import io.anglespark.model.Pooling;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -240,6 +242,58 @@ class EvaluateJobTest {
         long before = Files.getLastModifiedTime(out.resolve("report.json")).toMillis();
         assertThrows(HadoopFs.OutputExistsException.class, () -> EvaluateJob.run(spark, config(out, List.of())));
         assertEquals(before, Files.getLastModifiedTime(out.resolve("report.json")).toMillis());
+    }
+
+    @Test
+    void aFailedOverwriteRunLeavesThePreviousOutputByteForByte() throws Exception {
+        Path previous = dir.resolve("out-previous");
+        copyTree(out, previous);
+        Map<String, byte[]> before = snapshot(previous);
+        Path junk = dir.resolve("runs/junk/model.zip");
+        Files.createDirectories(junk.getParent());
+        Files.write(junk, "PK\u0003\u0004 not really a zip".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        EvaluateConfig cfg = config(previous, List.of("evaluate.overwrite=true", "evaluate.models=[\"" + modelA + "\", \"" + junk + "\"]"));
+        assertThrows(Exception.class, () -> EvaluateJob.run(spark, cfg));
+        Map<String, byte[]> after = snapshot(previous);
+        assertEquals(before.keySet(), after.keySet());
+        before.forEach((k, v) -> assertArrayEquals(v, after.get(k), k));
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".out-previous.")).toList());
+        }
+    }
+
+    @Test
+    void anOutputFolderHoldingAModelItEvaluatesIsRefusedBeforeAnythingIsTouched() throws Exception {
+        Map<String, byte[]> before = snapshot(modelA.getParent());
+        EvaluateConfig cfg = config(modelA.getParent(), List.of("evaluate.overwrite=true"));
+        OutputFolder.OutputOverlapsInputException e = assertThrows(OutputFolder.OutputOverlapsInputException.class,
+                () -> EvaluateJob.run(spark, cfg));
+        assertTrue(e.getMessage().contains("contains evaluate.models[0]"), e.getMessage());
+        Map<String, byte[]> after = snapshot(modelA.getParent());
+        before.forEach((k, v) -> assertArrayEquals(v, after.get(k), k));
+    }
+
+    private static Map<String, byte[]> snapshot(Path root) throws java.io.IOException {
+        Map<String, byte[]> m = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                m.put(root.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return m;
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
     }
 
     @Test
