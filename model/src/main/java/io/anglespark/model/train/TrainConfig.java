@@ -23,12 +23,13 @@ import java.util.Objects;
  *                         at most this L2 norm, on the gradient of the per-batch loss. DL4J has no clipping by the
  *                         norm of the whole model's gradient (PyTorch's {@code clip_grad_norm_}); per vertex is the
  *                         closest it offers.
- * @param evalEverySteps   dev evaluation (and latest checkpoint) every that many updates (0: only at the end)
+ * @param evalEverySteps   dev evaluation every that many updates (0: only at each epoch's end and the run's end)
+ * @param patience         early stopping: stop when this many dev evaluations in a row did not beat the best (0: never)
  * @param logEverySteps    progress line every that many updates
  * @param seed             parameter initialisation (random models), batch order; two runs with one seed are equal
  */
 public record TrainConfig(AngleLossConfig loss, int examplesPerBatch, int maxLength, int epochs, int maxSteps, double learningRate,
-                          int warmupSteps, double weightDecay, double clipNorm, int evalEverySteps, int logEverySteps, long seed)
+                          int warmupSteps, double weightDecay, double clipNorm, int evalEverySteps, int patience, int logEverySteps, long seed)
         implements Serializable {
     public TrainConfig {
         Objects.requireNonNull(loss, "loss");
@@ -49,41 +50,43 @@ public record TrainConfig(AngleLossConfig loss, int examplesPerBatch, int maxLen
             throw new IllegalArgumentException("clipNorm must be >= 0, got " + clipNorm);
         }
         nonNegative("evalEverySteps", evalEverySteps);
+        nonNegative("patience", patience);
         positive("logEverySteps", logEverySteps);
     }
 
     /**
      * Learning rate 2e-5, no weight decay and clipping at 1.0 (Hugging Face Trainer's defaults for the last two;
      * angle_emb trains through it), 32 examples per step, max length 128, 1 epoch, 18 warm-up steps (10% of an epoch
-     * of STS-B train in batches of 32), evaluation every 100 and a progress line every 10 updates, seed 42.
+     * of STS-B train in batches of 32), evaluation every 100 updates without early stopping, a metrics line every 10
+     * updates, seed 42.
      */
     public static TrainConfig defaults(AngleLossConfig loss) {
-        return new TrainConfig(loss, 32, 128, 1, 0, 2e-5, 18, 0.0, 1.0, 100, 10, 42);
+        return new TrainConfig(loss, 32, 128, 1, 0, 2e-5, 18, 0.0, 1.0, 100, 0, 10, 42);
     }
 
     public TrainConfig withSteps(int epochs, int maxSteps, int warmupSteps) {
         return new TrainConfig(loss, examplesPerBatch, maxLength, epochs, maxSteps, learningRate, warmupSteps, weightDecay, clipNorm,
-                evalEverySteps, logEverySteps, seed);
+                evalEverySteps, patience, logEverySteps, seed);
     }
 
     public TrainConfig withBatch(int examplesPerBatch, int maxLength) {
         return new TrainConfig(loss, examplesPerBatch, maxLength, epochs, maxSteps, learningRate, warmupSteps, weightDecay, clipNorm,
-                evalEverySteps, logEverySteps, seed);
+                evalEverySteps, patience, logEverySteps, seed);
     }
 
     public TrainConfig withOptimizer(double learningRate, double weightDecay, double clipNorm) {
         return new TrainConfig(loss, examplesPerBatch, maxLength, epochs, maxSteps, learningRate, warmupSteps, weightDecay, clipNorm,
-                evalEverySteps, logEverySteps, seed);
+                evalEverySteps, patience, logEverySteps, seed);
     }
 
-    public TrainConfig withEvaluation(int evalEverySteps, int logEverySteps) {
+    public TrainConfig withEvaluation(int evalEverySteps, int patience, int logEverySteps) {
         return new TrainConfig(loss, examplesPerBatch, maxLength, epochs, maxSteps, learningRate, warmupSteps, weightDecay, clipNorm,
-                evalEverySteps, logEverySteps, seed);
+                evalEverySteps, patience, logEverySteps, seed);
     }
 
     public TrainConfig withSeed(long seed) {
         return new TrainConfig(loss, examplesPerBatch, maxLength, epochs, maxSteps, learningRate, warmupSteps, weightDecay, clipNorm,
-                evalEverySteps, logEverySteps, seed);
+                evalEverySteps, patience, logEverySteps, seed);
     }
 
     private static void positive(String name, int v) {

@@ -8,7 +8,7 @@ import io.anglespark.model.loss.LabelScale;
 import io.anglespark.model.onnx.BertWeights;
 import io.anglespark.model.onnx.OnnxExport;
 import io.anglespark.model.onnx.OnnxModel;
-import io.anglespark.model.train.LocalTrainer;
+import io.anglespark.model.train.TrainingGraph;
 import io.anglespark.model.train.ModelSpec;
 import io.anglespark.model.batch.Batcher;
 import io.anglespark.model.encoder.Encoder;
@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A fine-tuned model exported to ONNX embeds like the DL4J model it came from: MiniLM-L6 trained 3 updates of 8
- * STS-B train pairs (cosent, lr 1e-4) on {@link LocalTrainer}'s training graph, exported by {@link OnnxExporter}, the
+ * STS-B train pairs (cosent, lr 1e-4) on {@link TrainingGraph}, exported by {@link OnnxExporter}, the
  * export folder loaded on ONNX Runtime by {@link ModelRef}; every distinct STS-B test sentence (read with
  * the data-prep STS-B reader) gets vectors with cosine >= 0.99999 from the two. The test could fail: training moved
  * the weights, and the pretrained model's vectors (of the first 256 sentences) are further from the trained ones than
@@ -86,9 +86,9 @@ class OnnxExportParityTest {
         long t0 = System.nanoTime();
         PretrainedModel m = PretrainedModel.MINILM_L6_V2;
         ModelSpec spec = ModelSpec.pretrained(m, null);
-        // LocalTrainer's graph and optimiser, fitted here on 3 batches (its checkpoint writing would double the test's time)
-        TrainConfig cfg = new TrainConfig(AngleLossConfig.cosent(TargetFormat.A, LabelScale.STS), 8, 32, 1, 3, 1e-4, 0, 0.0, 1.0, 0, 1, 7);
-        ComputationGraph g = new LocalTrainer(cfg).buildGraph(spec, 3);
+        // the training graph and optimiser, fitted here on 3 batches (its checkpoint writing would double the test's time)
+        TrainConfig cfg = new TrainConfig(AngleLossConfig.cosent(TargetFormat.A, LabelScale.STS), 8, 32, 1, 3, 1e-4, 0, 0.0, 1.0, 0, 0, 1, 7);
+        ComputationGraph g = TrainingGraph.build(cfg, spec, 3);
         WordPieceTokenizer tok = WordPieceTokenizer.fromJson(new ByteArrayInputStream(spec.tokenizerJson()));
         Batcher batcher = new Batcher(trainPairs(24), TargetFormat.A, tok, 32, 8, 7);
         List<int[]> plan = batcher.plan(0);

@@ -50,27 +50,33 @@ class AngleQualityBenchmark {
         List<io.anglespark.model.batch.TrainingExample> dev = FineTuneStsbTest.sts("sts-dev.csv").subList(0, 100);
         ModelSpec spec = ModelSpec.pretrained(m, null);
         WordPieceTokenizer tok = WordPieceTokenizer.fromJson(new ByteArrayInputStream(spec.tokenizerJson()));
-        DevEvaluator testEval = new DevEvaluator(test, tok, maxLength);
+        DevEvaluator testEval = new DevEvaluator(test, maxLength);
         double sgemm = io.anglespark.model.MachineRate.sgemmGflops();
         double flopsPerPair = flopsPerPair(m.config(), train, tok, maxLength);
         List<Row> rows = new ArrayList<>();
 
         TrainConfig base = new TrainConfig(AngleLossConfig.of(AngleLossConfig.Preset.COSENT, TargetFormat.A, LabelScale.STS), batch, maxLength,
-                1, steps, lr, Math.max(1, steps / 10), 0.0, 1.0, 0, 20, seed);
-        ComputationGraph zero = new LocalTrainer(base).buildGraph(spec, steps);
-        rows.add(new Row("zero-shot", 100 * testEval.spearman(zero), Double.NaN, Double.NaN, 0, 0));
+                1, steps, lr, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 20, seed);
+        ComputationGraph zero = TrainingGraph.build(base, spec, steps);
+        rows.add(new Row("zero-shot", 100 * testEval.spearman(encoder(spec, zero, maxLength)), Double.NaN, Double.NaN, 0, 0));
         write(rows, sgemm, steps, batch, lr, seed, train.size(), test.size());
         for (AngleLossConfig.Preset preset : List.of(AngleLossConfig.Preset.COSENT, AngleLossConfig.Preset.ANGLE, AngleLossConfig.Preset.PAPER)) {
             TrainConfig c = new TrainConfig(AngleLossConfig.of(preset, TargetFormat.A, LabelScale.STS), batch, maxLength, 1, steps, lr,
-                    Math.max(1, steps / 10), 0.0, 1.0, 0, 20, seed);
+                    Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 20, seed);
             long t0 = System.nanoTime();
-            LocalTrainer.Result r = new LocalTrainer(c).train(spec, train, dev, dir.resolve(preset.name()), LocalTrainer.Limits.NONE);
+            // the training job's loop with its one-JVM fitter (what submit/train runs with one worker)
+            TrainingLoop.Result r = new TrainingLoop(c, new TrainingLoop.Settings(100_000, 1, 30, TrainingLoop.Limits.NONE))
+                    .run(spec, train, dev, LocalFitter.factory(), RunFolder.local(dir.resolve(preset.name())), false, "bench/quality");
             double seconds = (System.nanoTime() - t0) / 1e9;
             double pairsPerS = r.examplesPerSecond();
-            rows.add(new Row(preset.name().toLowerCase(Locale.ROOT), 100 * testEval.spearman(r.graph()), pairsPerS, pairsPerS * flopsPerPair / 1e9,
-                    r.steps(), seconds));
+            rows.add(new Row(preset.name().toLowerCase(Locale.ROOT), 100 * testEval.spearman(encoder(spec, r.graph(), maxLength)), pairsPerS,
+                    pairsPerS * flopsPerPair / 1e9, r.state().step(), seconds));
             write(rows, sgemm, steps, batch, lr, seed, train.size(), test.size());
         }
+    }
+
+    private static io.anglespark.model.encoder.Encoder encoder(ModelSpec spec, ComputationGraph g, int maxLength) {
+        return new io.anglespark.model.encoder.Encoder(spec.name(), spec.config(), spec.pooling(), maxLength, g, spec.tokenizerJson());
     }
 
     /** 3 x forward FLOPs of an average STS-B train pair at its real token counts (no padding). */

@@ -79,17 +79,21 @@ class FineTuneStsbTest {
             dev.add(allDev.get(i));
         }
         TrainConfig c = new TrainConfig(AngleLossConfig.of(preset, TargetFormat.A, LabelScale.STS, threshold), batch, 64, 1, steps, lr,
-                Math.max(1, steps / 10), 0.0, 1.0, evalEvery, 5, seed);
+                Math.max(1, steps / 10), 0.0, 1.0, evalEvery, 0, 5, seed);
         long t0 = System.nanoTime();
-        LocalTrainer.Result r = new LocalTrainer(c).train(ModelSpec.pretrained(PretrainedModel.MINILM_L6_V2, null), train, dev, dir,
-                new LocalTrainer.Limits(0, Duration.ofMinutes(Long.getLong("finetune.maxMinutes", 30))));
-        double zeroShot = r.initialSpearman();
+        // the training job's loop with its one-JVM fitter (what submit/train runs with one worker)
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(10_000, 1, 30,
+                new TrainingLoop.Limits(0, Duration.ofMinutes(Long.getLong("finetune.maxMinutes", 30))));
+        TrainingLoop.Result r = new TrainingLoop(c, settings).run(ModelSpec.pretrained(PretrainedModel.MINILM_L6_V2, null), train, dev,
+                LocalFitter.factory(), RunFolder.local(dir), false, "FineTuneStsbTest");
+        TrainingState st = r.state();
+        double zeroShot = st.initialSpearman();
         System.out.printf(Locale.ROOT, "MiniLM-L6, preset %s (positive threshold %.1f), seed %d, on STS-B train (%d pairs): %d updates of %d pairs, lr %.0e; dev subset %d pairs: zero-shot %.2f, "
-                        + "best %.2f (step %d), history %s; training %.2f pairs/s, %.0f s training, %.0f s in all%n", preset, threshold, seed, train.size(), r.steps(), batch,
-                lr, dev.size(), 100 * zeroShot, 100 * r.bestSpearman(), r.bestStep(), r.history(), r.examplesPerSecond(),
-                r.trainTime().toMillis() / 1e3, (System.nanoTime() - t0) / 1e9);
-        assertTrue(r.bestStep() > 0 && r.bestSpearman() > zeroShot + margin, String.format(Locale.ROOT,
+                        + "best %.2f (step %d), history %s; training %.2f pairs/s, %.0f s training, %.0f s in all%n", preset, threshold, seed, train.size(), st.step(), batch,
+                lr, dev.size(), 100 * zeroShot, 100 * st.best(), st.bestStep(), st.history(), r.examplesPerSecond(),
+                r.secondsThisRun(), (System.nanoTime() - t0) / 1e9);
+        assertTrue(st.bestStep() > 0 && st.best() > zeroShot + margin && st.improved(), String.format(Locale.ROOT,
                 "dev Spearman x100 did not rise by %.1f over zero-shot %.2f: best %.2f at step %d", 100 * margin, 100 * zeroShot,
-                100 * r.bestSpearman(), r.bestStep()));
+                100 * st.best(), st.bestStep()));
     }
 }

@@ -33,7 +33,7 @@ class ModelSpecTest {
         assertThrows(IllegalArgumentException.class, () -> full.firstLayers(0));
 
         TrainConfig tc = TrainConfig.defaults(AngleLossConfig.cosent(TargetFormat.A, LabelScale.STS));
-        ComputationGraph g = new LocalTrainer(tc).buildGraph(one, 10);
+        ComputationGraph g = TrainingGraph.build(tc, one, 10);
         Encoder e = new Encoder(one.name(), one.config(), Pooling.MEAN, 32, g, one.tokenizerJson());
         ModelSpec back = ModelSpec.fromEncoder(e);
         assertEquals(one.config(), back.config());
@@ -42,7 +42,7 @@ class ModelSpecTest {
         assertArrayEquals(one.weights().layers().get(0).ffnInW(), back.weights().layers().get(0).ffnInW());
         assertArrayEquals(one.weights().wordEmbeddings(), back.weights().wordEmbeddings());
         float[][] a = e.embed(List.of("a dog runs"));
-        float[][] b = new Encoder(back.name(), back.config(), Pooling.MEAN, 32, new LocalTrainer(tc).buildGraph(back, 10), back.tokenizerJson())
+        float[][] b = new Encoder(back.name(), back.config(), Pooling.MEAN, 32, TrainingGraph.build(tc, back, 10), back.tokenizerJson())
                 .embed(List.of("a dog runs"));
         assertArrayEquals(a[0], b[0], 1e-6f, "a graph rebuilt from the read-back spec embeds the same");
     }

@@ -3,6 +3,7 @@ package io.anglespark.jobs.train;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anglespark.jobs.common.HadoopFs;
+import io.anglespark.jobs.common.HadoopRunFolder;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
@@ -11,86 +12,64 @@ import io.anglespark.jobs.common.Outputs;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
 import io.anglespark.model.PretrainedModel;
-import io.anglespark.model.batch.Batcher;
 import io.anglespark.model.batch.TrainingExample;
-import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderArtifact;
-import io.anglespark.model.tokenize.WordPieceTokenizer;
-import io.anglespark.model.train.DevEvaluator;
-import io.anglespark.model.train.LocalTrainer;
+import io.anglespark.model.train.Fitter;
+import io.anglespark.model.train.LocalFitter;
 import io.anglespark.model.train.ModelSpec;
-import io.anglespark.model.train.WarmupLinearSchedule;
+import io.anglespark.model.train.TrainingLoop;
+import io.anglespark.model.train.TrainingState;
 import io.anglespark.prep.read.TargetFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
- * Fine-tunes an encoder with the AnglE loss on Spark: DL4J's {@link SparkComputationGraph} with synchronous
- * parameter averaging ({@link ParameterAveragingTrainingMaster}, Adam state averaged too).
+ * Fine-tunes an encoder with the AnglE loss: the model module's {@link TrainingLoop} (plan, dev evaluation, keep-best,
+ * early stopping, checkpoints, resume, curves), fitted in this JVM when {@code spark.workers = 1}
+ * ({@link LocalFitter}: no broadcast, no averaging) and with DL4J's parameter averaging on Spark when it is 2 or more
+ * ({@link SparkFitter}: {@link SparkComputationGraph}, {@link ParameterAveragingTrainingMaster}).
  *
  * <pre>
- * prepared pairs/positives/triplets (Parquet, split train) -> driver: examples, an even-sized plan per epoch
- *   (Batcher: length-bucketed, texts unique in a batch, shuffled from seed + epoch)
- *   -> rounds of workers x averaging-frequency minibatches (RoundPlan)
- *   -> per round: RDD of example lists, one partition per worker -> executors tokenise and pad (ToMultiDataSetFn)
- *      -> fitMultiDataSet: each worker fits its minibatches, parameters and updater averaged on the driver
- *   -> every checkpoint.every-rounds rounds and at each epoch's end: checkpoint (Checkpoints)
- *   -> each epoch's end (and the start): dev Spearman on the driver (DevEvaluator); the best -> model.zip
+ * prepared pairs/positives/triplets (Parquet, split train) + dev pairs -> driver: examples, model spec
+ *   -> output folder (checked against the inputs; an overwritten one moved aside until the run succeeds)
+ *   -> the fitter: one JVM (1 worker) | parameter averaging (2+ workers)
+ *   -> TrainingLoop: rounds -> metrics.jsonl, dev Spearman every N steps -> model.zip (best), early stopping,
+ *      checkpoints/, curves.png
+ *   -> _run.json (fitter and why, plan, dev history, improved/best_step, throughput)
  * </pre>
- *
- * <p><b>Steps</b>: a round advances the graph's iteration count (the learning-rate schedule's clock) by
- * {@code averaging-frequency}, the updates each worker made; the schedule spans every round of every epoch. A
- * checkpoint records the step, the next (epoch, round) and the dev history; {@code --resume} reloads the newest
- * complete one and continues with the next round of the same deterministic plan, so no round or epoch is trained
- * twice and the step counter continues. {@code warm-start} starts a new run (new optimiser state and schedule) from
- * a previous run's model.zip.
  *
  * <p>{@link #main} parses the command line and configuration; {@link #run} does the work and is what tests call.
  */
 @Command(name = "train", sortOptions = false,
-        description = "Trains an AnglE encoder on prepared pairs or triplets with Spark parameter averaging; writes model.zip, "
-                + "checkpoints/ and _run.json.")
+        description = "Trains an AnglE encoder on prepared pairs or triplets (one JVM, or Spark parameter averaging); writes model.zip, "
+                + "checkpoints/, metrics.jsonl, curves.png and _run.json.")
 public final class TrainJob implements Callable<Integer> {
-    public static final String MODEL = "model.zip";
+    public static final String MODEL = TrainingLoop.MODEL;
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
     @CommandLine.Mixin
@@ -110,24 +89,28 @@ public final class TrainJob implements Callable<Integer> {
             overrides.add(TrainJobConfig.ROOT + ".resume=true");
         }
         TrainJobConfig config = TrainJobConfig.from(JobConfigs.load(cli.configFile("train"), overrides, new Configuration()));
-        TrainReport r = SparkSessions.runAndStop("angle-spark train", spark -> run(spark, config));
-        LOG.info("train {}: {} steps, dev Spearman start {} best {} (epoch {}); {}", r.finished() ? "finished" : "stopped (resumable)",
-                r.steps(), pct(r.initialSpearman()), pct(r.bestSpearman()), r.bestEpoch(), r.output());
+        SparkSessions.runAndStop("angle-spark train", spark -> run(spark, config));
         return 0;
     }
 
-    /** What a run did. */
-    public record TrainReport(String output, int steps, int totalSteps, boolean finished, boolean resumed, List<Checkpoints.Evaluation> history,
-                              double bestSpearman, int bestEpoch, long trainExamples, long devPairs, double examplesPerSecond) {
+    /**
+     * What a run did.
+     *
+     * @param fitter        what fitted the graph, and why
+     * @param improved      the kept model.zip beats the start on dev
+     * @param stoppedEarly  early stopping ended the run (dev did not improve for {@code dev.patience} evaluations)
+     */
+    public record TrainReport(String output, int steps, int totalSteps, boolean finished, boolean resumed, List<TrainingState.Evaluation> history,
+                              double bestSpearman, int bestStep, boolean improved, boolean stoppedEarly, long trainExamples, long devPairs,
+                              double examplesPerSecond, String fitter) {
         /** The dev Spearman before any update of this output's run (NaN without one). */
         public double initialSpearman() {
-            return history.isEmpty() || history.get(0).epoch() != 0 ? Double.NaN : history.get(0).spearman();
+            return history.isEmpty() || history.get(0).step() != 0 ? Double.NaN : history.get(0).spearman();
         }
     }
 
     public static TrainReport run(SparkSession spark, TrainJobConfig cfg) throws IOException {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Configuration hadoop = sc.hadoopConfiguration();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         RunManifest manifest = new RunManifest("train", spark, cfg);
         useSystemClockForStats();
 
@@ -148,187 +131,50 @@ public final class TrainJob implements Callable<Integer> {
         return output.produce(out -> train(spark, cfg, manifest, train, dev, spec, out));
     }
 
-    /** Trains into {@code out}: a new output, a resumed one, or one that replaces a previous output (moved aside). */
+    /** Trains into {@code out} (a new output, a resumed one, or one that replaces a moved-aside previous output). */
     private static TrainReport train(SparkSession spark, TrainJobConfig cfg, RunManifest manifest, List<TrainingExample> train,
                                      List<TrainingExample> dev, ModelSpec spec, String out) throws IOException {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Configuration hadoop = sc.hadoopConfiguration();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         manifest.writeStarted(out, hadoop);
-        Checkpoints checkpoints = new Checkpoints(out, hadoop);
-        Optional<Path> newest = Optional.empty();
-        if (cfg.resume()) {
-            newest = checkpoints.newest();
-            if (newest.isEmpty()) {
-                LOG.warn("resume: {} holds no complete checkpoint; starting from the beginning", out);
+        Fitting fitting = fitting(JavaSparkContext.fromSparkContext(spark.sparkContext()), cfg, spec);
+        LOG.info("fitted by {}: {}", fitting.kind(), fitting.reason());
+        TrainingLoop.Result r;
+        try {
+            r = new TrainingLoop(cfg.training(), loopSettings(cfg)).run(spec, train, dev, fitting.factory(), new HadoopRunFolder(out, hadoop),
+                    cfg.resume(), "input " + cfg.input() + " sources " + cfg.sources() + "; warm start " + cfg.warmStart());
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("cannot resume")) {
+                throw new HadoopFs.InputException(e.getMessage(), e);
             }
-        }
-
-        // ---- the plan: even-sized minibatches per epoch, cut into averaging rounds
-        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(new ByteArrayInputStream(spec.tokenizerJson()));
-        Batcher batcher = new Batcher(train, cfg.format(), tokenizer, cfg.training().maxLength(), cfg.batchPerWorker(), cfg.training().seed());
-        List<RoundPlan> plans = new ArrayList<>();
-        int totalRounds = 0;
-        long repeatedExamples = 0;
-        long repeatedBatches = 0;
-        // A step budget (max-steps) ends the plan early, in whole rounds: the schedule decays over the budget and the last
-        // (cut) epoch still ends with a dev evaluation.
-        int maxSteps = cfg.training().maxSteps();
-        int budgetRounds = maxSteps > 0 ? (maxSteps + cfg.averagingFrequency() - 1) / cfg.averagingFrequency() : Integer.MAX_VALUE;
-        for (int e = 0; e < cfg.training().epochs() && totalRounds < budgetRounds; e++) {
-            List<int[]> even = batcher.evenPlan(e);
-            RoundPlan p = new RoundPlan(even, cfg.workers(), cfg.averagingFrequency());
-            if (p.rounds() > budgetRounds - totalRounds) {
-                even = even.subList(0, (budgetRounds - totalRounds) * p.batchesPerRound());
-                p = new RoundPlan(even, cfg.workers(), cfg.averagingFrequency());
-            }
-            repeatedExamples += repeatedIn(even);
-            repeatedBatches += p.repeatedBatches();
-            plans.add(p);
-            totalRounds += p.rounds();
-        }
-        int totalSteps = totalRounds * cfg.averagingFrequency();
-        String identity = identity(cfg, spec, train.size(), totalSteps);
-        DevEvaluator evaluator = dev.isEmpty() ? null : new DevEvaluator(dev, tokenizer, cfg.training().maxLength());
-
-        // ---- the graph: new (pretrained, random or warm start) or the checkpoint's
-        ComputationGraph graph;
-        Checkpoints.State state;
-        if (newest.isPresent()) {
-            state = Checkpoints.readState(newest.get(), hadoop);
-            if (!state.identity.equals(identity)) {
-                throw new HadoopFs.InputException("cannot resume " + out + ": its checkpoints were written by another configuration or data:\n  "
-                        + state.identity + "\nnot\n  " + identity);
-            }
-            graph = Checkpoints.readModel(newest.get(), hadoop).graph();
-            INDArray updater = Checkpoints.readUpdater(newest.get(), hadoop);
-            graph.getUpdater(true).setStateViewArray(updater);
-            graph.getConfiguration().setIterationCount(state.step);
-            graph.getConfiguration().setEpochCount(state.epoch);
-            LOG.info("resuming {} from {}: step {} of {}, epoch {} round {}; best dev Spearman so far {}", out, newest.get().getName(),
-                    state.step, totalSteps, state.epoch + 1, state.round, pct(state.best == null ? Double.NaN : state.best));
-        } else {
-            state = new Checkpoints.State();
-            state.identity = identity;
-            graph = new LocalTrainer(cfg.training()).buildGraph(spec, totalSteps);
-        }
-        Encoder encoder = new Encoder(spec.name(), spec.config(), spec.pooling(), cfg.training().maxLength(), graph, spec.tokenizerJson());
-        LOG.info("plan: {} epochs x {} rounds ({} workers x {} minibatches of {} examples per round) = {} steps; {} examples and {} minibatches "
-                        + "repeated to keep minibatches and rounds whole; {} parameters; schedule {}", cfg.training().epochs(), plans.get(0).rounds(),
-                cfg.workers(), cfg.averagingFrequency(), cfg.batchPerWorker(), totalSteps, repeatedExamples, repeatedBatches,
-                graph.params().length(), schedule(cfg, totalSteps));
-
-        int rows = cfg.batchPerWorker() * cfg.training().loss().rowsPerExample();
-        ReleasingTrainingMaster master = new ReleasingTrainingMaster(new ParameterAveragingTrainingMaster.Builder(cfg.workers(), rows)
-                .batchSizePerWorker(rows)
-                .averagingFrequency(cfg.averagingFrequency())
-                .workerPrefetchNumBatches(cfg.prefetch())
-                .saveUpdater(true)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(Repartition.Never)
-                .storageLevel(StorageLevel.fromString(cfg.storageLevel()))
-                .collectTrainingStats(cfg.collectStats())
-                .rngSeed(cfg.training().seed()));
-        SparkComputationGraph sparkGraph = new SparkComputationGraph(sc, graph, master);
-        Broadcast<byte[]> tokenizerBytes = sc.broadcast(spec.tokenizerJson());
-        ToMultiDataSetFn toMds = new ToMultiDataSetFn(tokenizerBytes, cfg.format(), cfg.training().maxLength());
-        manifest.stage("plan_and_build");
-
-        if (state.step == 0 && state.history.isEmpty() && evaluator != null) {
-            evaluate(evaluator, graph, state, encoder, out, hadoop, null);
-        }
-
-        // ---- train
-        boolean resumed = newest.isPresent();
-        int stepAtStart = state.step;
-        long startNanos = System.nanoTime();
-        long lastLog = startNanos;
-        double runTrainSeconds = 0;
-        long runExamples = 0;
-        boolean stopped = false;
-        int roundsSinceCheckpoint = 0;
-        int examplesPerRound = cfg.batchesPerRound() * cfg.batchPerWorker();
-        while (state.epoch < plans.size() && !stopped) {
-            RoundPlan plan = plans.get(state.epoch);
-            while (state.round < plan.rounds()) {
-                List<List<TrainingExample>> minibatches = new ArrayList<>();
-                for (int[] b : plan.round(state.round)) {
-                    List<TrainingExample> ex = new ArrayList<>(b.length);
-                    for (int i : b) {
-                        ex.add(train.get(i));
-                    }
-                    minibatches.add(ex);
-                }
-                long t0 = System.nanoTime();
-                // parallelize keeps order and slices evenly: partition w holds worker w's averaging-frequency minibatches
-                JavaRDD<MultiDataSet> data = sc.parallelize(minibatches, cfg.workers()).map(toMds);
-                sparkGraph.fitMultiDataSet(data);
-                data.unpersist(false);
-                master.releaseBroadcasts();
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                graph.getConfiguration().setEpochCount(state.epoch);
-                state.round++;
-                state.step += cfg.averagingFrequency();
-                state.examples += examplesPerRound;
-                state.trainSeconds += seconds;
-                state.epochLossSum += sparkGraph.getScore();
-                state.epochLossRounds++;
-                runTrainSeconds += seconds;
-                runExamples += examplesPerRound;
-                roundsSinceCheckpoint++;
-                if (graph.getConfiguration().getIterationCount() != state.step) {
-                    throw new IllegalStateException("the graph's iteration count " + graph.getConfiguration().getIterationCount()
-                            + " differs from the job's step " + state.step);
-                }
-                long now = System.nanoTime();
-                if ((now - lastLog) / 1e9 >= cfg.progressIntervalSeconds() || state.step == totalSteps) {
-                    lastLog = now;
-                    double rate = runExamples / runTrainSeconds;
-                    double secondsPerStep = runTrainSeconds / (state.step - stepAtStart);
-                    LOG.info(String.format(Locale.ROOT, "step %d/%d (epoch %d/%d, round %d/%d) loss %.4f lr %.2e | %.1f %s/s | ETA %s",
-                            state.step, totalSteps, state.epoch + 1, plans.size(), state.round, plan.rounds(), sparkGraph.getScore(),
-                            schedule(cfg, totalSteps).valueAt(state.step - 1, 0), rate, cfg.format() == TargetFormat.C ? "triplets" : "pairs",
-                            eta((long) (secondsPerStep * (totalSteps - state.step)))));
-                }
-                boolean epochEnd = state.round == plan.rounds();
-                boolean limit = (cfg.stopAfterSteps() > 0 && state.step >= cfg.stopAfterSteps())
-                        || (cfg.maxRunSeconds() > 0 && (now - startNanos) / 1e9 >= cfg.maxRunSeconds());
-                if (epochEnd) {
-                    double meanLoss = state.epochLossSum / state.epochLossRounds;
-                    state.epoch++;
-                    state.round = 0;
-                    state.epochLossSum = 0;
-                    state.epochLossRounds = 0;
-                    if (evaluator != null) {
-                        evaluate(evaluator, graph, state, encoder, out, hadoop, meanLoss);
-                    } else {
-                        state.history.add(new Checkpoints.Evaluation(state.epoch, state.step, Double.NaN, meanLoss));
-                        saveModel(encoder, out, hadoop);
-                    }
-                }
-                if (epochEnd || limit || roundsSinceCheckpoint >= cfg.checkpointEveryRounds()) {
-                    Path p = checkpoints.write(encoder, graph, state, cfg.keepCheckpoints());
-                    roundsSinceCheckpoint = 0;
-                    LOG.info("checkpoint {} (step {}, next: epoch {} round {})", p, state.step, state.epoch + 1, state.round);
-                }
-                if (limit && state.step < totalSteps) {
-                    LOG.info("stopping at step {} of {} (limits: stop-after-steps {}, max-run-time {}s); continue with --resume", state.step,
-                            totalSteps, cfg.stopAfterSteps(), cfg.maxRunSeconds());
-                    stopped = true;
-                    break;
-                }
-                if (epochEnd) {
-                    break;
-                }
-            }
+            throw e;
         }
         manifest.stage("train");
-
-        double rate = runTrainSeconds == 0 ? 0 : runExamples / runTrainSeconds;
-        TrainReport report = new TrainReport(cfg.output(), state.step, totalSteps, !stopped, resumed, List.copyOf(state.history),
-                state.best == null ? Double.NaN : state.best, state.bestEpoch, train.size(), dev.size(), rate);
-        writeManifest(manifest, cfg, report, state, sparkGraph.getSparkTrainingStats(), repeatedExamples, repeatedBatches, plans,
-                runTrainSeconds, runExamples, spec, graph, hadoop);
+        TrainingState s = r.state();
+        TrainReport report = new TrainReport(cfg.output(), s.step(), r.plan().totalSteps(), s.finished(), r.resumed(), s.history(), s.best(),
+                s.bestStep(), s.improved(), s.stoppedEarly(), train.size(), dev.size(), r.examplesPerSecond(), r.fitter());
+        writeManifest(manifest, cfg, report, r, fitting, spec, hadoop);
+        LOG.info("train {}: {} steps, dev Spearman start {} best {} (step {}{}); {}", s.finished() ? "finished" : "stopped (resumable)",
+                s.step(), pct(report.initialSpearman()), pct(s.best()), s.bestStep(), s.improved() ? ", better than the start"
+                        : report.history().isEmpty() ? "" : ", not better than the start: model.zip is the starting model", cfg.output());
         return report;
+    }
+
+    /** What fits the graph and why: the choice the job logs and records. */
+    record Fitting(String kind, String reason, Fitter.Factory factory) {
+    }
+
+    static Fitting fitting(JavaSparkContext sc, TrainJobConfig cfg, ModelSpec spec) {
+        if (cfg.workers() == 1) {
+            return new Fitting("one-jvm", "train.spark.workers = 1: the graph is fitted in the driver's JVM, one minibatch a step (no "
+                    + "broadcast, no averaging)", LocalFitter.factory());
+        }
+        return new Fitting("parameter-averaging", "train.spark.workers = " + cfg.workers() + ": DL4J parameter averaging on Spark, averaging "
+                + "every " + cfg.averagingFrequency() + " minibatches", SparkFitter.factory(sc, cfg, spec.tokenizerJson()));
+    }
+
+    static TrainingLoop.Settings loopSettings(TrainJobConfig cfg) {
+        return new TrainingLoop.Settings(cfg.checkpointEverySteps(), cfg.keepCheckpoints(), cfg.progressIntervalSeconds(),
+                new TrainingLoop.Limits(cfg.stopAfterSteps(), cfg.maxRunSeconds() > 0 ? Duration.ofSeconds(cfg.maxRunSeconds()) : null));
     }
 
     /**
@@ -340,64 +186,6 @@ public final class TrainJob implements Callable<Integer> {
     static void useSystemClockForStats() {
         if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
             System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
-        }
-    }
-
-    /** The settings a resumed run must share with the checkpoint: everything that shapes the data, model and schedule. */
-    /** Examples a plan holds more than once (to fill its last minibatch); a plan cut by a step budget may hold none. */
-    static long repeatedIn(List<int[]> plan) {
-        Set<Integer> seen = new HashSet<>();
-        long n = 0;
-        for (int[] b : plan) {
-            for (int i : b) {
-                if (!seen.add(i)) {
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
-    static String identity(TrainJobConfig cfg, ModelSpec spec, int examples, int totalSteps) {
-        return String.join("; ", "training " + cfg.training(), "workers " + cfg.workers(), "averaging " + cfg.averagingFrequency(),
-                "model " + spec.name() + " " + spec.config() + " " + spec.pooling().label(), "warm start " + cfg.warmStart(),
-                "input " + cfg.input() + " sources " + cfg.sources(), "examples " + examples, "steps " + totalSteps);
-    }
-
-    static WarmupLinearSchedule schedule(TrainJobConfig cfg, int totalSteps) {
-        return new WarmupLinearSchedule(cfg.training().learningRate(), Math.min(cfg.training().warmupSteps(), totalSteps), totalSteps);
-    }
-
-    private static void evaluate(DevEvaluator evaluator, ComputationGraph graph, Checkpoints.State state, Encoder encoder, String out,
-                                 Configuration hadoop, Double meanLoss) throws IOException {
-        long t0 = System.nanoTime();
-        double rho = evaluator.spearman(graph);
-        state.history.add(new Checkpoints.Evaluation(state.epoch, state.step, rho, meanLoss));
-        boolean better = state.best == null || rho > state.best;
-        LOG.info(String.format(Locale.ROOT, "dev Spearman x100 %.2f after epoch %d (step %d, %d pairs, %.1f s)%s%s", 100 * rho, state.epoch,
-                state.step, evaluator.pairs(), (System.nanoTime() - t0) / 1e9,
-                meanLoss == null ? "" : String.format(Locale.ROOT, ", mean loss %.4f", meanLoss), better ? ", best so far" : ""));
-        if (better) {
-            state.best = rho;
-            state.bestStep = state.step;
-            state.bestEpoch = state.epoch;
-            saveModel(encoder, out, hadoop);
-        }
-    }
-
-    /** model.zip, written to a hidden temporary file and renamed over the previous one. */
-    private static void saveModel(Encoder encoder, String out, Configuration hadoop) throws IOException {
-        Path target = new Path(out, MODEL);
-        FileSystem fs = target.getFileSystem(hadoop);
-        Path tmp = new Path(out, "." + MODEL + ".tmp");
-        try (OutputStream o = fs.create(tmp, true)) {
-            EncoderArtifact.save(encoder, o);
-        }
-        if (fs.exists(target)) {
-            fs.delete(target, false);
-        }
-        if (!fs.rename(tmp, target)) {
-            throw new IOException("could not rename " + tmp + " to " + target);
         }
     }
 
@@ -522,38 +310,42 @@ public final class TrainJob implements Callable<Integer> {
 
     // ---- report
 
-    private static void writeManifest(RunManifest manifest, TrainJobConfig cfg, TrainReport r, Checkpoints.State state, SparkTrainingStats stats,
-                                      long repeatedExamples, long repeatedBatches, List<RoundPlan> plans, double runTrainSeconds,
-                                      long runExamples, ModelSpec spec, ComputationGraph graph, Configuration hadoop) throws IOException {
+    private static void writeManifest(RunManifest manifest, TrainJobConfig cfg, TrainReport r, TrainingLoop.Result result, Fitting fitting,
+                                      ModelSpec spec, Configuration hadoop) throws IOException {
         ObjectNode root = manifest.root();
         root.put("status", r.finished() ? "finished" : "stopped");
+        ObjectNode f = root.putObject("fitter");
+        f.put("kind", fitting.kind());
+        f.put("reason", fitting.reason());
+        f.put("describe", r.fitter());
+        TrainingLoop.Plan plan = result.plan();
         ObjectNode counts = root.putObject("counts");
         counts.put("train_examples", r.trainExamples());
         counts.put("dev_pairs", r.devPairs());
-        counts.put("parameters", graph.params().length());
-        counts.put("rounds_per_epoch", plans.get(0).rounds());
-        counts.put("minibatches_per_epoch", plans.get(0).batches().size());
-        counts.put("examples_repeated_to_fill_minibatches", repeatedExamples);
-        counts.put("minibatches_repeated_to_fill_rounds", repeatedBatches);
-        counts.put("examples_fitted", state.examples);
+        counts.put("parameters", result.graph().numParams());
+        counts.put("rounds_per_epoch", plan.epochs().get(0).rounds());
+        counts.put("minibatches_per_epoch", plan.epochs().get(0).batches().size());
+        counts.put("examples_repeated_to_fill_minibatches", plan.repeatedExamples());
+        counts.put("minibatches_repeated_to_fill_rounds", plan.repeatedMinibatches());
+        counts.put("examples_fitted", result.state().examples());
         ObjectNode t = root.putObject("training");
         t.put("model", spec.name());
         t.put("finished", r.finished());
         t.put("resumed", r.resumed());
+        t.put("stopped_early", r.stoppedEarly());
         t.put("steps", r.steps());
         t.put("total_steps", r.totalSteps());
-        t.put("next_epoch", state.epoch);
-        t.put("next_round", state.round);
+        t.put("improved", r.improved());
         if (!Double.isNaN(r.bestSpearman())) {
             t.put("best_dev_spearman", r.bestSpearman());
-            t.put("best_epoch", r.bestEpoch());
-            t.put("best_step", state.bestStep);
+            t.put("best_step", r.bestStep());
+            t.put("initial_dev_spearman", r.initialSpearman());
         }
-        ArrayNode epochs = t.putArray("epochs");
-        for (Checkpoints.Evaluation e : r.history()) {
-            ObjectNode n = epochs.addObject();
-            n.put("epoch", e.epoch());
+        ArrayNode evaluations = t.putArray("evaluations");
+        for (TrainingState.Evaluation e : r.history()) {
+            ObjectNode n = evaluations.addObject();
             n.put("step", e.step());
+            n.put("epochs", e.epochs());
             if (!Double.isNaN(e.spearman())) {
                 n.put("dev_spearman", e.spearman());
             }
@@ -562,34 +354,27 @@ public final class TrainJob implements Callable<Integer> {
             }
         }
         ObjectNode timing = root.putObject("throughput");
-        timing.put("train_seconds_this_run", runTrainSeconds);
-        timing.put("examples_this_run", runExamples);
+        timing.put("train_seconds_this_run", result.secondsThisRun());
+        timing.put("examples_this_run", result.examplesThisRun());
         timing.put(cfg.format() == TargetFormat.C ? "triplets_per_second" : "pairs_per_second", r.examplesPerSecond());
-        timing.put("train_seconds_all_runs", state.trainSeconds);
-        if (stats != null) {
-            Map<String, long[]> totals = new TreeMap<>();
-            sumStats(stats, totals);
-            ObjectNode s = timing.putObject("spark_training_stats_ms");
-            totals.forEach((k, v) -> s.putObject(k).put("total_ms", v[0]).put("events", v[1]));
+        timing.put("train_seconds_all_runs", result.state().trainSeconds());
+        if (fitting.factory() instanceof SparkFitter.Factory sf && sf.created() != null && cfg.collectStats()) {
+            Map<String, long[]> totals = sf.created().statsTotals();
+            ObjectNode st = timing.putObject("spark_training_stats_ms");
+            totals.forEach((k, v) -> st.putObject(k).put("total_ms", v[0]).put("events", v[1]));
             // DL4J's master "aggregate" time includes waiting for the workers (Spark is lazy), so the split reported is:
             // computing = the workers' fit time (mean per worker: they run in parallel); overhead = the rest of the rounds'
             // wall time (broadcasting parameters and updater state, scheduling, (de)serialising, tokenising, averaging).
+            double runSeconds = result.secondsThisRun();
             double fitPerWorkerMs = total(totals, "ParameterAveragingWorkerFitTimesMs") / (double) cfg.workers();
-            double overheadMs = Math.max(0, runTrainSeconds * 1000 - fitPerWorkerMs);
+            double overheadMs = Math.max(0, runSeconds * 1000 - fitPerWorkerMs);
             timing.put("worker_fit_ms_mean_per_worker", fitPerWorkerMs);
             timing.put("averaging_and_other_overhead_ms", overheadMs);
-            timing.put("overhead_fraction", runTrainSeconds == 0 ? 0 : overheadMs / (runTrainSeconds * 1000));
+            timing.put("overhead_fraction", runSeconds == 0 ? 0 : overheadMs / (runSeconds * 1000));
             LOG.info(String.format(Locale.ROOT, "time in rounds %.1f s: workers computing %.1f s (mean per worker), averaging and other overhead "
-                    + "%.1f s (%.0f%%); DL4J stats totals (ms): %s", runTrainSeconds, fitPerWorkerMs / 1000, overheadMs / 1000,
-                    runTrainSeconds == 0 ? 0 : 100 * overheadMs / (runTrainSeconds * 1000), summary(totals)));
+                    + "%.1f s (%.0f%%)", runSeconds, fitPerWorkerMs / 1000, overheadMs / 1000, runSeconds == 0 ? 0 : 100 * overheadMs / (runSeconds * 1000)));
         }
         manifest.write(cfg.output(), hadoop);
-    }
-
-    private static String summary(Map<String, long[]> totals) {
-        StringBuilder b = new StringBuilder();
-        totals.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v[0]));
-        return b.toString();
     }
 
     private static long total(Map<String, long[]> totals, String key) {
@@ -597,27 +382,7 @@ public final class TrainJob implements Callable<Integer> {
         return v == null ? 0 : v[0];
     }
 
-    /** Totals per key (ms, events). The master's key set already includes its workers' keys (it delegates to them). */
-    private static void sumStats(SparkTrainingStats stats, Map<String, long[]> totals) {
-        for (String key : stats.getKeySet()) {
-            List<org.deeplearning4j.spark.stats.EventStats> events = stats.getValue(key);
-            if (events == null) {
-                continue;
-            }
-            long[] v = totals.computeIfAbsent(key, k -> new long[2]);
-            for (org.deeplearning4j.spark.stats.EventStats e : events) {
-                v[0] += e.getDurationMs();
-                v[1]++;
-            }
-        }
-    }
-
     private static String pct(double rho) {
         return Double.isNaN(rho) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * rho);
-    }
-
-    private static String eta(long seconds) {
-        return seconds >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60)
-                : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
     }
 }

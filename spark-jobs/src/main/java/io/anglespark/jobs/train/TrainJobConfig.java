@@ -39,7 +39,7 @@ import java.util.Locale;
  * @param prefetch         minibatches prefetched per worker (0: none)
  * @param storageLevel     storage level of a round's minibatch RDD (Spark's names, e.g. MEMORY_ONLY_SER)
  * @param collectStats     DL4J's SparkTrainingStats: time spent broadcasting, fitting and averaging
- * @param checkpointEveryRounds a checkpoint every that many averaging rounds (and at each epoch's end)
+ * @param checkpointEverySteps a checkpoint every that many steps (and at each epoch's end, on a limit, at the end)
  * @param keepCheckpoints  complete checkpoints kept (the newest)
  * @param maxRunSeconds    after this many seconds of this run, checkpoint and stop (0: no limit)
  * @param stopAfterSteps   after this many steps (over all runs), checkpoint and stop (0: no limit)
@@ -48,7 +48,7 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
                              String devInput, String devSource, String devSplit, int devMaxPairs,
                              String model, Pooling pooling, int layers, RandomShape random, String warmStart,
                              TrainConfig training, int workers, int averagingFrequency, int prefetch, String storageLevel,
-                             boolean collectStats, int checkpointEveryRounds, int keepCheckpoints, long maxRunSeconds,
+                             boolean collectStats, int checkpointEverySteps, int keepCheckpoints, long maxRunSeconds,
                              int stopAfterSteps, String output, boolean overwrite, boolean resume, double progressIntervalSeconds)
         implements Serializable {
 
@@ -95,6 +95,8 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
         devSource = devSource.equals("*") ? null : devSource;
         String devSplit = d.string("split", "dev");
         int devMaxPairs = d.intIn("max-pairs", 0, 0, Integer.MAX_VALUE);
+        int devEvery = d.intIn("every-steps", 100, 0, Integer.MAX_VALUE);
+        int patience = d.intIn("patience", 0, 0, 100_000);
 
         String model = r.string("model", "minilm-l6-v2").trim();
         String poolingName = r.optionalString("pooling");
@@ -134,9 +136,10 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
         double wd = o.doubleIn("weight-decay", 0, 0, 10);
         double clip = o.doubleIn("clip-norm", 1.0, 0, 1e9);
         long seed = r.longIn("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+        int logEvery = r.intIn("log-every-steps", 10, 1, Integer.MAX_VALUE);
         TrainConfig training;
         try {
-            training = new TrainConfig(loss, batch, maxLength, epochs, maxSteps, lr, warmup, wd, clip, 0, 1, seed);
+            training = new TrainConfig(loss, batch, maxLength, epochs, maxSteps, lr, warmup, wd, clip, devEvery, patience, logEvery, seed);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key '" + r.key("optimizer") + "': " + e.getMessage(), e);
         }
@@ -154,7 +157,7 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
         boolean stats = s.bool("collect-stats", false);
 
         ConfigReader c = r.section("checkpoint");
-        int every = c.intIn("every-rounds", 50, 1, Integer.MAX_VALUE);
+        int every = c.intIn("every-steps", 250, 1, Integer.MAX_VALUE);
         int keep = c.intIn("keep", 2, 1, 1000);
 
         ConfigReader lim = r.section("limits");

@@ -118,7 +118,7 @@ class StandaloneClusterIT {
         Path out = clusterDir.resolve("out");
         Path log = clusterDir.resolve("train.log");
         Process p = start(log, train(out, "--set", "train.optimizer.learning-rate=1e-3", "--set", "train.max-steps=120",
-                "--set", "train.checkpoint.every-rounds=10"));
+                "--set", "train.checkpoint.every-steps=10"));
         // Kill worker-2 (and its executor) once training is under way: after the first checkpoint.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
         while (!Files.readString(log).contains("checkpoint ") && p.isAlive() && System.nanoTime() < deadline) {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.anglespark.jobs.TestSpark;
 import io.anglespark.jobs.common.Outputs;
+import io.anglespark.jobs.common.HadoopRunFolder;
 import io.anglespark.jobs.common.RunManifest;
+import io.anglespark.model.train.Checkpoints;
+import io.anglespark.model.train.TrainingState;
 import io.anglespark.prep.Example;
 import io.anglespark.prep.Outcome;
 import io.anglespark.prep.SharedData;
@@ -94,7 +97,7 @@ class TrainJobTest {
                   optimizer { learning-rate = %s, warmup-steps = 2 }
                   seed = %d
                   spark { workers = 2, averaging-frequency = 1, collect-stats = true }
-                  checkpoint.every-rounds = 4
+                  checkpoint.every-steps = 4
                   progress-interval-s = 5
                 }
                 """.formatted(data.resolve("prepared"), out, Integer.getInteger("trainjob.devPairs", 400), Integer.getInteger("trainjob.hidden", 32),
@@ -124,7 +127,13 @@ class TrainJobTest {
         assertTrue(Files.exists(out.resolve(TrainJob.MODEL)));
         JsonNode m = manifest(out);
         assertEquals(r.steps(), m.at("/training/steps").asInt());
-        assertEquals(3, m.at("/training/epochs").size(), "start + 2 epochs in _run.json");
+        assertEquals(3, m.at("/training/evaluations").size(), "start + 2 epochs in _run.json");
+        assertEquals("parameter-averaging", m.at("/fitter/kind").asText());
+        assertTrue(m.at("/fitter/reason").asText().contains("train.spark.workers = 2"), m.at("/fitter").toString());
+        assertEquals(r.improved(), m.at("/training/improved").asBoolean());
+        assertTrue(r.improved());
+        assertEquals(r.bestStep(), m.at("/training/best_step").asInt());
+        assertTrue(Files.size(out.resolve("curves.png")) > 1000 && Files.size(out.resolve("metrics.jsonl")) > 0, "curves written");
         assertEquals(2L * r.steps(), m.at("/throughput/spark_training_stats_ms/ParameterAveragingWorkerFitTimesMs/events").asLong(),
                 "one fit per worker and step, each counted once");
         double fit = m.at("/throughput/worker_fit_ms_mean_per_worker").asDouble();
@@ -149,20 +158,17 @@ class TrainJobTest {
         TrainJob.TrainReport first = TrainJob.run(spark, small(out, "train.limits.stop-after-steps = 3"));
         assertFalse(first.finished());
         assertEquals(3, first.steps());
-        assertEquals(List.of(0), first.history().stream().map(Checkpoints.Evaluation::epoch).toList());
+        assertEquals(List.of(0), first.history().stream().map(TrainingState.Evaluation::epochs).toList());
         TrainJob.TrainReport resumed = TrainJob.run(spark, small(out, "train.resume = true"));
         assertTrue(resumed.finished());
         assertTrue(resumed.resumed());
         assertEquals(uninterrupted.totalSteps(), resumed.steps(), "the step counter continued from 3 to the end, not from 0");
         // one evaluation at the start, one after the only epoch: no epoch trained twice
-        assertEquals(List.of(0, 1), resumed.history().stream().map(Checkpoints.Evaluation::epoch).toList());
-        assertEquals(List.of(0, resumed.totalSteps()), resumed.history().stream().map(Checkpoints.Evaluation::step).toList());
+        assertEquals(List.of(0, 1), resumed.history().stream().map(TrainingState.Evaluation::epochs).toList());
+        assertEquals(List.of(0, resumed.totalSteps()), resumed.history().stream().map(TrainingState.Evaluation::step).toList());
         assertEquals((long) resumed.totalSteps() * 2 * 16, manifest(out).at("/counts/examples_fitted").asLong(), "each round's pairs fitted once");
         assertEquals(uninterrupted.history(), resumed.history(), "same dev scores as the uninterrupted run");
-        Configuration conf = new Configuration();
-        float[] a = Checkpoints.readModel(new Checkpoints(whole.toString(), conf).newest().orElseThrow(), conf).graph().params().data().asFloat();
-        float[] b = Checkpoints.readModel(new Checkpoints(out.toString(), conf).newest().orElseThrow(), conf).graph().params().data().asFloat();
-        assertArrayEquals(a, b, "resumed parameters equal the uninterrupted run's");
+        assertArrayEquals(newestParameters(whole), newestParameters(out), "resumed parameters equal the uninterrupted run's");
         try (Stream<Path> s = Files.list(out.resolve(Checkpoints.DIR))) {
             assertTrue(s.allMatch(p -> p.getFileName().toString().startsWith("step-")), "no temporary checkpoint left");
         }
@@ -174,6 +180,36 @@ class TrainJobTest {
         assertNotEquals(first.initialSpearman(), warm.initialSpearman(), "and not at a fresh model's");
     }
 
+    static float[] newestParameters(Path out) throws IOException {
+        Checkpoints c = new Checkpoints(new HadoopRunFolder(out.toString(), new Configuration()));
+        return c.readModel(c.newest().orElseThrow()).graph().params().data().asFloat();
+    }
+
+    @Test
+    void oneWorkerFitsInTheDriversJvmAndAStoppedRunResumesToTheUninterruptedResult(@TempDir Path dir) throws IOException {
+        TrainJob.TrainReport whole = TrainJob.run(spark, small(dir.resolve("whole"), "train.spark.workers = 1", "train.dev.every-steps = 5"));
+        Path out = dir.resolve("run");
+        TrainJob.TrainReport first = TrainJob.run(spark, small(out, "train.spark.workers = 1", "train.dev.every-steps = 5",
+                "train.limits.stop-after-steps = 7"));
+        assertFalse(first.finished());
+        assertEquals(7, first.steps());
+        TrainJob.TrainReport resumed = TrainJob.run(spark, small(out, "train.spark.workers = 1", "train.dev.every-steps = 5", "train.resume = true"));
+        assertTrue(resumed.finished() && resumed.resumed());
+        assertEquals(16, whole.totalSteps(), "256 pairs in minibatches of 16, one a step");
+        assertEquals(whole.totalSteps(), resumed.steps());
+        assertEquals(List.of(0, 5, 10, 15, 16), whole.history().stream().map(TrainingState.Evaluation::step).toList(),
+                "dev every 5 steps and at the end");
+        assertEquals(whole.history(), resumed.history());
+        assertArrayEquals(newestParameters(dir.resolve("whole")), newestParameters(out), "resumed parameters equal the uninterrupted run's");
+        JsonNode m = manifest(out);
+        assertEquals("one-jvm", m.at("/fitter/kind").asText());
+        assertTrue(m.at("/fitter/reason").asText().contains("train.spark.workers = 1"), m.at("/fitter").toString());
+        assertTrue(m.at("/training/improved").isBoolean() && m.at("/training/best_step").isInt(), m.at("/training").toString());
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(5, metrics.stream().filter(l -> l.contains("\"type\":\"dev\"")).count(), "the resumed run's curves hold every evaluation once");
+        assertTrue(Files.size(out.resolve("curves.png")) > 1000);
+    }
+
     @Test
     void aStepBudgetEndsTheRunInWholeRoundsWithADevScoreAndAModel(@TempDir Path dir) throws IOException {
         // 256 pairs, 2 epochs of 8 rounds; a budget of 5 steps at averaging frequency 2 is 3 whole rounds = 6 steps
@@ -182,7 +218,7 @@ class TrainJobTest {
         assertTrue(r.finished(), "a budget is the end of the plan, not a stop to resume");
         assertEquals(6, r.totalSteps());
         assertEquals(6, r.steps());
-        assertEquals(List.of(0, 6), r.history().stream().map(Checkpoints.Evaluation::step).toList(), "scored at the start and at the budget's end");
+        assertEquals(List.of(0, 6), r.history().stream().map(TrainingState.Evaluation::step).toList(), "scored at the start and at the budget's end");
         assertTrue(Files.exists(dir.resolve("run").resolve(TrainJob.MODEL)));
         assertEquals(0, manifest(dir.resolve("run")).at("/counts/examples_repeated_to_fill_minibatches").asLong(),
                 "a cut plan repeats no example (its topped-up last minibatch is cut away)");

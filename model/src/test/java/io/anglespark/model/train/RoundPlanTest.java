@@ -1,4 +1,4 @@
-package io.anglespark.jobs.train;
+package io.anglespark.model.train;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class RoundPlanTest {
     @Test
     void roundsGiveEachWorkerConsecutiveMinibatchesInPlanOrder() {
         List<int[]> b = batches(12);
-        RoundPlan p = new RoundPlan(b, 2, 3);
+        RoundPlan p = new RoundPlan(b, 2 * 3);
         assertEquals(6, p.batchesPerRound());
         assertEquals(2, p.rounds());
         assertEquals(0, p.repeatedBatches());
@@ -35,7 +35,7 @@ class RoundPlanTest {
     @Test
     void aShortLastRoundIsCompletedWithTheEpochsFirstMinibatches() {
         List<int[]> b = batches(5);
-        RoundPlan p = new RoundPlan(b, 2, 2);
+        RoundPlan p = new RoundPlan(b, 2 * 2);
         assertEquals(2, p.rounds());
         assertEquals(3, p.repeatedBatches());
         List<int[]> last = p.round(1);
@@ -44,7 +44,7 @@ class RoundPlanTest {
         assertSame(b.get(1), last.get(2));
         assertSame(b.get(2), last.get(3));
         // fewer minibatches than one round: they wrap around
-        RoundPlan tiny = new RoundPlan(batches(1), 3, 1);
+        RoundPlan tiny = new RoundPlan(batches(1), 3);
         assertEquals(1, tiny.rounds());
         assertEquals(2, tiny.repeatedBatches());
         assertThrows(IndexOutOfBoundsException.class, () -> tiny.round(1));
