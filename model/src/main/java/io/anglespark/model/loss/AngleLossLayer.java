@@ -117,6 +117,8 @@ public class AngleLossLayer extends SameDiffOutputLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, SDVariable labels, Map<String, SDVariable> params) {
+        // SameDiff prints a line per op when it differentiates this graph, in every JVM that trains: keep it off the console
+        SameDiffConsole.install();
         long dim = input.getShape()[1];
         SDVariable loss = AngleLoss.total(sd, input, labels, config(), dim);
         // x rows: DL4J divides the score and the gradients by the rows (see the class comment)

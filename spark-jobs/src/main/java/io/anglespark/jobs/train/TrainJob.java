@@ -191,7 +191,7 @@ public final class TrainJob implements Callable<Integer> {
 
     // ---- inputs
 
-    static List<TrainingExample> readTrain(SparkSession spark, TrainJobConfig cfg, Configuration hadoop) {
+    public static List<TrainingExample> readTrain(SparkSession spark, TrainJobConfig cfg, Configuration hadoop) {
         String folder = switch (cfg.format()) {
             case A -> "pairs";
             case B -> "positives";
@@ -270,7 +270,7 @@ public final class TrainJob implements Callable<Integer> {
         return spark.read().schema(schema).parquet(path);
     }
 
-    static ModelSpec modelSpec(TrainJobConfig cfg, Configuration hadoop) throws IOException {
+    public static ModelSpec modelSpec(TrainJobConfig cfg, Configuration hadoop) throws IOException {
         ModelSpec spec;
         if (cfg.warmStart() != null) {
             Path p = new Path(cfg.warmStart());

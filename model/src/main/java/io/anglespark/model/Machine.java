@@ -1,0 +1,59 @@
+package io.anglespark.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a benchmark report says about the machine it ran on: cores, the CPU model and its SIMD flags (AVX2, AVX-512,
+ * VNNI, BF16: what decides which native builds run and how fast), Java, and the ND4J native build loaded. Machines
+ * differ, so every benchmark report carries this line.
+ */
+public final class Machine {
+    private Machine() {
+    }
+
+    /** One line, e.g. "2 cores, AMD EPYC (flags: avx2 avx512f ...), Java 17.0.15, ND4J native build linux-x86_64". */
+    public static String describe() {
+        String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
+        return String.format(Locale.ROOT, "%d cores, %s (SIMD flags: %s), Java %s, ND4J native build linux-x86_64%s, OMP_NUM_THREADS=%s",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), String.join(" ", simdFlags()), System.getProperty("java.version"), ext,
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+    }
+
+    static String cpuModel() {
+        for (String line : cpuinfo()) {
+            if (line.startsWith("model name")) {
+                return line.substring(line.indexOf(':') + 1).trim();
+            }
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** The vector-instruction flags of the first CPU in /proc/cpuinfo (empty where there is none). */
+    public static List<String> simdFlags() {
+        for (String line : cpuinfo()) {
+            if (line.startsWith("flags")) {
+                List<String> out = new ArrayList<>();
+                for (String f : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
+                    if (f.matches("avx.*|fma|f16c|amx.*|sse4_2")) {
+                        out.add(f);
+                    }
+                }
+                return out;
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> cpuinfo() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo"));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
