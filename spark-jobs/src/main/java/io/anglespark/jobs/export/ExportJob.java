@@ -67,39 +67,33 @@ public final class ExportJob implements Callable<Integer> {
     public static String run(SparkSession spark, ExportConfig cfg) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         RunManifest manifest = new RunManifest("export", spark, cfg);
-        java.nio.file.Path local = java.nio.file.Files.createTempFile("export-model", ".zip");
-        try {
-            copyToLocal(cfg.model(), local, hadoop, "export.model");
-            Encoder encoder = EncoderArtifact.load(local.toFile());
-            byte[] source = sourceOnnx(cfg, encoder, hadoop);
-            HadoopFs.prepareOutput(cfg.output(), cfg.overwrite(), ExportConfig.ROOT + ".overwrite", hadoop);
-            manifest.stage("load");
+        Encoder encoder = loadModel(cfg.model(), hadoop, "export.model");
+        byte[] source = sourceOnnx(cfg, encoder, hadoop);
+        HadoopFs.prepareOutput(cfg.output(), cfg.overwrite(), ExportConfig.ROOT + ".overwrite", hadoop);
+        manifest.stage("load");
 
-            OnnxExporter.Exported ex = OnnxExporter.export(encoder, source);
-            manifest.stage("export");
-            double minCos = check(encoder, ex, cfg.checkTexts());
-            if (cfg.checkTexts() > 0 && minCos < cfg.minCosine()) {
-                throw new IllegalStateException("the exported model on ONNX Runtime differs from DL4J: min cosine " + minCos + " < "
-                        + cfg.minCosine() + " (export.check.min-cosine)");
-            }
-            manifest.stage("check");
-            write(cfg.output() + "/" + OnnxExporter.ONNX_FILE, ex.onnx(), hadoop);
-            write(cfg.output() + "/" + OnnxExporter.TOKENIZER_FILE, ex.tokenizerJson(), hadoop);
-            write(cfg.output() + "/" + OnnxExporter.ENCODER_FILE, ex.encoderJson(), hadoop);
-            manifest.root().put("model", encoder.modelName());
-            manifest.root().put("model_id", ex.modelId());
-            manifest.root().put("pooling", encoder.pooling().label());
-            manifest.root().put("onnx_bytes", ex.onnx().length);
-            manifest.root().put("check_texts", Math.min(cfg.checkTexts(), CHECK_SENTENCES.size() * 4));
-            manifest.root().put("check_min_cosine", minCos);
-            manifest.stage("write");
-            manifest.write(cfg.output(), hadoop);
-            LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}", cfg.model(), ex.modelId(), cfg.output(),
-                    ex.onnx().length, minCos);
-            return ex.modelId();
-        } finally {
-            java.nio.file.Files.deleteIfExists(local);
+        OnnxExporter.Exported ex = OnnxExporter.export(encoder, source);
+        manifest.stage("export");
+        double minCos = check(encoder, ex, cfg.checkTexts());
+        if (cfg.checkTexts() > 0 && minCos < cfg.minCosine()) {
+            throw new IllegalStateException("the exported model on ONNX Runtime differs from DL4J: min cosine " + minCos + " < "
+                    + cfg.minCosine() + " (export.check.min-cosine)");
         }
+        manifest.stage("check");
+        write(cfg.output() + "/" + OnnxExporter.ONNX_FILE, ex.onnx(), hadoop);
+        write(cfg.output() + "/" + OnnxExporter.TOKENIZER_FILE, ex.tokenizerJson(), hadoop);
+        write(cfg.output() + "/" + OnnxExporter.ENCODER_FILE, ex.encoderJson(), hadoop);
+        manifest.root().put("model", encoder.modelName());
+        manifest.root().put("model_id", ex.modelId());
+        manifest.root().put("pooling", encoder.pooling().label());
+        manifest.root().put("onnx_bytes", ex.onnx().length);
+        manifest.root().put("check_texts", Math.min(cfg.checkTexts(), CHECK_SENTENCES.size() * 4));
+        manifest.root().put("check_min_cosine", minCos);
+        manifest.stage("write");
+        manifest.write(cfg.output(), hadoop);
+        LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}", cfg.model(), ex.modelId(), cfg.output(),
+                ex.onnx().length, minCos);
+        return ex.modelId();
     }
 
     private static byte[] sourceOnnx(ExportConfig cfg, Encoder encoder, Configuration hadoop) throws IOException {
@@ -156,14 +150,15 @@ public final class ExportJob implements Callable<Integer> {
         return min;
     }
 
-    private static void copyToLocal(String path, java.nio.file.Path local, Configuration hadoop, String key) throws IOException {
+    /** The artifact at {@code path} (any Hadoop path); a file that cannot be loaded fails naming {@code path}. */
+    private static Encoder loadModel(String path, Configuration hadoop, String key) throws IOException {
         Path p = new Path(path);
         FileSystem fs = p.getFileSystem(hadoop);
         if (!fs.exists(p)) {
             throw new HadoopFs.InputException("model " + path + " does not exist (" + key + ")");
         }
         try (InputStream in = fs.open(p)) {
-            java.nio.file.Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return EncoderArtifact.load(in, path);
         }
     }
 
