@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anglespark.model.ModelFileException;
+import io.anglespark.model.NdArrayReader;
 import io.anglespark.model.batch.Batcher;
 import io.anglespark.model.batch.TrainingExample;
 import io.anglespark.model.encoder.Encoder;
@@ -23,9 +25,11 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +55,10 @@ import java.util.Objects;
  * that epoch's deterministic plan), the dev history, the best score and step, and the configuration the run was
  * started with. Latest is written at each evaluation and when a run stops; best whenever the dev Spearman improves
  * (the start, evaluated before the first step, counts). {@link #train} on a directory holding {@value #STATE}
- * resumes from it, refusing a different configuration; the resumed run equals an uninterrupted one.
+ * resumes from it, refusing a different configuration: the training graph is built again from this configuration
+ * ({@link #buildGraph}, the architecture and weights of {@value #LATEST}; DL4J's stored graph configuration is not
+ * used), then given the updater state ({@link #restoreUpdater}) and the step; the resumed run equals an uninterrupted
+ * one.
  *
  * <p><b>Reproducibility</b>: parameters (random models), batch order and the learning rate depend only on the
  * configuration and the data; two runs with one seed give equal parameters.
@@ -120,6 +127,20 @@ public final class LocalTrainer {
     }
 
     /**
+     * Sets {@code g}'s updater state (the Adam moments) from the ND4J array in {@code in} (as {@code Nd4j.write} or
+     * {@code Nd4j.saveBinary} wrote it from a graph of the same configuration). The array must have the length and data
+     * type of {@code g}'s own freshly built state, checked before its values are read ({@link NdArrayReader}); a file
+     * of another length fails as a {@link ModelFileException} naming {@code file}.
+     */
+    public static void restoreUpdater(ComputationGraph g, InputStream in, String file) throws IOException {
+        INDArray state = g.getUpdater(true).getStateViewArray();
+        if (state == null) {
+            throw new IllegalStateException("the training graph has no updater state to restore");
+        }
+        g.getUpdater(true).setStateViewArray(NdArrayReader.readVector(in, state.length(), state.dataType(), file, "the updater state"));
+    }
+
+    /**
      * Trains (or resumes, when {@code dir} holds a checkpoint) on {@code train}, evaluating on {@code dev} (may be
      * empty), until the end of the configured epochs or steps, or a limit.
      */
@@ -144,9 +165,15 @@ public final class LocalTrainer {
             if (!s.config.equals(config.toString())) {
                 throw new IllegalArgumentException("checkpoint " + dir + " was written by another configuration:\n  " + s.config + "\nnot\n  " + config);
             }
-            g = EncoderArtifact.load(dir.resolve(LATEST).toFile()).graph();
-            INDArray updater = Nd4j.readBinary(dir.resolve(UPDATER).toFile());
-            g.getUpdater(true).setStateViewArray(updater);
+            // the run's own training graph, with the checkpoint's weights and optimiser state (DL4J's stored configuration unused)
+            g = buildGraph(ModelSpec.fromEncoder(EncoderArtifact.load(dir.resolve(LATEST).toFile())), total);
+            Path updater = dir.resolve(UPDATER);
+            if (!Files.isRegularFile(updater)) {
+                throw new ModelFileException(updater.toString(), "does not exist: the checkpoint in " + dir + " is incomplete");
+            }
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(updater))) {
+                restoreUpdater(g, in, updater.toString());
+            }
             g.getConfiguration().setIterationCount(s.step);
             log.info("resuming {} at step {} of {} (epoch {}, batch {}); best dev Spearman so far {} at step {}", dir, s.step, total,
                     s.epoch + 1, s.batch, fmt(s.best), s.bestStep);

@@ -1,6 +1,7 @@
 package io.anglespark.model.train;
 
 import io.anglespark.model.BertConfig;
+import io.anglespark.model.ModelFileException;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.batch.Fixtures;
@@ -14,6 +15,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,6 +100,31 @@ class LocalTrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LocalTrainer(config().withSeed(5))
                 .train(spec, train, dev, part, LocalTrainer.Limits.NONE));
         assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
+    }
+
+    @Test
+    void theTrainingGraphHasExactlyTheEncodersParametersSoItsCheckpointsLoadAsEncoders() {
+        // the AnglE loss layer on "pooled" adds none: a checkpoint's coefficients.bin is the encoder's parameter vector
+        assertEquals(TINY.parameters(), new LocalTrainer(config()).buildGraph(spec, 8).params().length());
+    }
+
+    @Test
+    void anUpdaterFileOfTheWrongLengthIsRefusedOnResumeNamingIt(@TempDir Path dir) throws IOException {
+        Path part = dir.resolve("part");
+        new LocalTrainer(config()).train(spec, train, dev, part, new LocalTrainer.Limits(3, null));
+        Path updater = part.resolve(LocalTrainer.UPDATER);
+        long n = Nd4j.readBinary(updater.toFile()).length();
+        assertEquals(2 * TINY.parameters(), n, "Adam: two moments per parameter");
+
+        Nd4j.saveBinary(Nd4j.zeros(DataType.FLOAT, n - 2), updater.toFile());
+        ModelFileException e = assertThrows(ModelFileException.class,
+                () -> new LocalTrainer(config()).train(spec, train, dev, part, LocalTrainer.Limits.NONE));
+        assertEquals(updater.toString(), e.file());
+        assertTrue(e.getMessage().contains((n - 2) + " values") && e.getMessage().contains("needs " + n), e.getMessage());
+
+        Files.delete(updater);
+        e = assertThrows(ModelFileException.class, () -> new LocalTrainer(config()).train(spec, train, dev, part, LocalTrainer.Limits.NONE));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
 
     @Test

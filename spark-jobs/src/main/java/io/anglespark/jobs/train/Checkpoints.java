@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.anglespark.model.ModelFileException;
 import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderArtifact;
+import io.anglespark.model.train.LocalTrainer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -17,8 +19,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,8 +34,8 @@ import java.util.UUID;
 
 /**
  * The training job's checkpoints under {@code <output>/checkpoints} (any Hadoop path). One folder per checkpoint,
- * {@code step-<9 digits>}, holding {@value #MODEL} (an {@link EncoderArtifact} of the training graph: configuration,
- * schedule, iteration count and parameters), {@value #UPDATER} (the averaged Adam state, ND4J binary) and
+ * {@code step-<9 digits>}, holding {@value #MODEL} (an {@link EncoderArtifact} of the training graph: its parameters
+ * are the encoder's, the loss layer has none), {@value #UPDATER} (the averaged Adam state, ND4J binary) and
  * {@value #STATE} ({@link State}: step, data position, dev history). A checkpoint is written into a hidden
  * temporary folder and renamed into place, so a folder named {@code step-*} is complete; a run that dies while
  * writing leaves only a {@code .tmp-*} folder, which {@link #newest} ignores. The newest {@code keep} are kept.
@@ -140,17 +142,30 @@ final class Checkpoints {
         }
     }
 
+    /** The checkpoint's encoder (its weights; the training graph is built again by the caller). */
     static Encoder readModel(Path dir, Configuration conf) throws IOException {
+        Path p = new Path(dir, MODEL);
         FileSystem fs = dir.getFileSystem(conf);
-        try (FSDataInputStream in = fs.open(new Path(dir, MODEL))) {
-            return EncoderArtifact.load(in);
+        if (!fs.exists(p)) {
+            throw new ModelFileException(p.toString(), "does not exist: the checkpoint " + dir + " is incomplete");
+        }
+        try (FSDataInputStream in = fs.open(p)) {
+            return EncoderArtifact.load(in, p.toString());
         }
     }
 
-    static INDArray readUpdater(Path dir, Configuration conf) throws IOException {
+    /**
+     * Sets {@code graph}'s updater state from the checkpoint ({@link LocalTrainer#restoreUpdater}: its length is checked
+     * against the graph's own state before anything is read).
+     */
+    static void readUpdater(Path dir, Configuration conf, ComputationGraph graph) throws IOException {
+        Path p = new Path(dir, UPDATER);
         FileSystem fs = dir.getFileSystem(conf);
-        try (FSDataInputStream in = fs.open(new Path(dir, UPDATER)); DataInputStream d = new DataInputStream(in)) {
-            return Nd4j.read(d);
+        if (!fs.exists(p)) {
+            throw new ModelFileException(p.toString(), "does not exist: the checkpoint " + dir + " is incomplete");
+        }
+        try (InputStream in = new BufferedInputStream(fs.open(p))) {
+            LocalTrainer.restoreUpdater(graph, in, p.toString());
         }
     }
 }

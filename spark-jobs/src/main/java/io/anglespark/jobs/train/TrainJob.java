@@ -41,7 +41,6 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,9 +79,10 @@ import java.util.concurrent.Callable;
  * <p><b>Steps</b>: a round advances the graph's iteration count (the learning-rate schedule's clock) by
  * {@code averaging-frequency}, the updates each worker made; the schedule spans every round of every epoch. A
  * checkpoint records the step, the next (epoch, round) and the dev history; {@code --resume} reloads the newest
- * complete one and continues with the next round of the same deterministic plan, so no round or epoch is trained
- * twice and the step counter continues. {@code warm-start} starts a new run (new optimiser state and schedule) from
- * a previous run's model.zip.
+ * complete one (the training graph built again from this run's configuration, with the checkpoint's weights,
+ * Adam state and counters; DL4J's stored configuration is not used) and continues with the next round of the same
+ * deterministic plan, so no round or epoch is trained twice and the step counter continues. {@code warm-start} starts
+ * a new run (new optimiser state and schedule) from a previous run's model.zip.
  *
  * <p>{@link #main} parses the command line and configuration; {@link #run} does the work and is what tests call.
  */
@@ -199,9 +199,11 @@ public final class TrainJob implements Callable<Integer> {
                 throw new HadoopFs.InputException("cannot resume " + out + ": its checkpoints were written by another configuration or data:\n  "
                         + state.identity + "\nnot\n  " + identity);
             }
-            graph = Checkpoints.readModel(newest.get(), hadoop).graph();
-            INDArray updater = Checkpoints.readUpdater(newest.get(), hadoop);
-            graph.getUpdater(true).setStateViewArray(updater);
+            // this run's training graph (its configuration and schedule) with the checkpoint's weights and optimiser state;
+            // DL4J's stored graph configuration is not used
+            Encoder saved = Checkpoints.readModel(newest.get(), hadoop);
+            graph = new LocalTrainer(cfg.training()).buildGraph(ModelSpec.fromEncoder(saved), totalSteps);
+            Checkpoints.readUpdater(newest.get(), hadoop, graph);
             graph.getConfiguration().setIterationCount(state.step);
             graph.getConfiguration().setEpochCount(state.epoch);
             LOG.info("resuming {} from {}: step {} of {}, epoch {} round {}; best dev Spearman so far {}", out, newest.get().getName(),
@@ -491,7 +493,7 @@ public final class TrainJob implements Callable<Integer> {
                 throw new HadoopFs.InputException("warm start: " + cfg.warmStart() + " does not exist");
             }
             try (InputStream in = fs.open(p)) {
-                spec = ModelSpec.fromEncoder(EncoderArtifact.load(in));
+                spec = ModelSpec.fromEncoder(EncoderArtifact.load(in, cfg.warmStart()));
             }
             return spec;
         }
