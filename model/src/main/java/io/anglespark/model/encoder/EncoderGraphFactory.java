@@ -131,6 +131,42 @@ public final class EncoderGraphFactory {
         return b;
     }
 
+    /**
+     * The layer-norm epsilon and the additive attention bias on padded keys a graph's blocks are built with (the
+     * ONNX export's values for a pretrained model, which may differ from {@link BertConfig#layerNormEps}).
+     */
+    public record BlockSettings(double layerNormEps, double maskBias) {
+    }
+
+    /** The settings of {@code g}'s transformer blocks (one value for all of them, as {@link #graphBuilder} builds them). */
+    public static BlockSettings blockSettings(ComputationGraph g) {
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : g.getConfiguration().getVertices().values()) {
+            if (v instanceof TransformerBlockVertex t) {
+                return new BlockSettings(t.eps(), t.maskBias());
+            }
+        }
+        throw new IllegalArgumentException("not an encoder graph: it has no transformer block (vertices "
+                + g.getConfiguration().getVertices().keySet() + ")");
+    }
+
+    /**
+     * The encoder graph (float32) on the given flattened parameters, used as they are (not copied, not initialised):
+     * how an artifact's {@code coefficients.bin} becomes a graph.
+     *
+     * @param params a FLOAT vector of {@link BertConfig#parameters()} values, in the order of this graph's
+     *               {@code params()} (the order DL4J wrote them in)
+     */
+    public static ComputationGraph withParameters(BertConfig c, Pooling pooling, BlockSettings blocks, INDArray params) {
+        if (params.dataType() != DataType.FLOAT || params.length() != c.parameters()) {
+            throw new IllegalArgumentException("the encoder " + c + " needs " + c.parameters() + " FLOAT parameters, got " + params.length()
+                    + " " + params.dataType());
+        }
+        ComputationGraph g = new ComputationGraph(graphBuilder(c, pooling, 0, DataType.FLOAT, blocks.layerNormEps(), blocks.maskBias())
+                .build());
+        g.init(params, false);
+        return g;
+    }
+
     /** The pretrained encoder: its ONNX export read and mapped by {@link BertWeights}, copied into a new graph. */
     public static ComputationGraph pretrained(PretrainedModel m, Pooling pooling) {
         BertWeights w;

@@ -97,15 +97,16 @@ public record ModelRef(Kind kind, String value) implements Serializable {
         Encoder loaded = EncoderArtifact.load(file.toFile());
         Pooling p = pooling == null ? loaded.pooling() : pooling;
         Encoder enc = loaded;
+        EncoderGraphFactory.BlockSettings blocks = EncoderGraphFactory.blockSettings(loaded.graph());
         if (p != loaded.pooling()) {
-            // the pooling is a vertex of the graph: rebuild with the same weights
+            // the pooling is a vertex of the graph: rebuild with the same weights and block settings
             BertConfig c = loaded.config();
-            BertWeights w = EncoderGraphFactory.weightsOf(loaded.graph(), c, c.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS);
+            BertWeights w = EncoderGraphFactory.weightsOf(loaded.graph(), c, blocks.layerNormEps(), blocks.maskBias());
             enc = new Encoder(loaded.modelName(), c, p, c.positions(), EncoderGraphFactory.fromWeights(w, p), loaded.tokenizerJson());
         }
         if (engine == Engine.DL4J) {
             BertConfig c = enc.config();
-            BertWeights w = EncoderGraphFactory.weightsOf(enc.graph(), c, c.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS);
+            BertWeights w = EncoderGraphFactory.weightsOf(enc.graph(), c, blocks.layerNormEps(), blocks.maskBias());
             return new Loaded(new Dl4jEngine(positionsWide(enc)), ModelIds.of(enc.modelName(), w, p));
         }
         PretrainedModel source;

@@ -3,6 +3,8 @@ package io.anglespark.model.train;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.anglespark.model.ModelFileException;
+import io.anglespark.model.NdArrayReader;
 import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderArtifact;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,7 +13,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,26 +93,40 @@ public final class Checkpoints {
     }
 
     public Encoder readModel(String checkpoint) throws IOException {
-        try (InputStream in = folder.open(checkpoint + "/" + MODEL)) {
-            return EncoderArtifact.load(in);
+        String file = checkpoint + "/" + MODEL;
+        try (InputStream in = open(file)) {
+            return EncoderArtifact.load(in, where(file));
         }
     }
 
     /**
-     * The training graph at a checkpoint: built from the run's own configuration ({@link TrainingGraph}), with the
-     * checkpoint's weights, Adam's state and the step and epoch counts of {@code state}.
+     * The training graph at a checkpoint: built from the run's own configuration ({@link TrainingGraph}; DL4J's stored
+     * configuration is not used), with the checkpoint's weights, Adam's state (its length checked against the graph's
+     * before anything is read) and the step and epoch counts of {@code state}.
      */
     public ComputationGraph restore(String checkpoint, TrainConfig config, int totalSteps, TrainingState state) throws IOException {
         ComputationGraph g = TrainingGraph.build(config, ModelSpec.fromEncoder(readModel(checkpoint)), totalSteps);
-        g.getUpdater(true).setStateViewArray(readUpdater(checkpoint));
+        INDArray view = g.getUpdater(true).getStateViewArray();
+        if (view == null) {
+            throw new IllegalStateException("the training graph has no updater state to restore");
+        }
+        String file = checkpoint + "/" + UPDATER;
+        try (InputStream in = open(file)) {
+            g.getUpdater(true).setStateViewArray(NdArrayReader.readVector(in, view.length(), view.dataType(), where(file), "the updater state"));
+        }
         g.getConfiguration().setIterationCount(state.step);
         g.getConfiguration().setEpochCount(state.epoch);
         return g;
     }
 
-    public INDArray readUpdater(String checkpoint) throws IOException {
-        try (InputStream in = folder.open(checkpoint + "/" + UPDATER); DataInputStream d = new DataInputStream(in)) {
-            return Nd4j.read(d);
+    private InputStream open(String file) throws IOException {
+        if (!folder.exists(file)) {
+            throw new ModelFileException(where(file), "does not exist (the checkpoint is incomplete)");
         }
+        return folder.open(file);
+    }
+
+    private String where(String file) {
+        return folder.describe() + "/" + file;
     }
 }

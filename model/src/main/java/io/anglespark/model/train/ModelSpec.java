@@ -46,17 +46,9 @@ public record ModelSpec(String name, BertConfig config, Pooling pooling, double 
      * layer-norm epsilon and mask bias its transformer blocks were built with.
      */
     public static ModelSpec fromEncoder(io.anglespark.model.encoder.Encoder e) {
-        double eps = e.config().layerNormEps();
-        double maskBias = EncoderGraphFactory.DEFAULT_MASK_BIAS;
-        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : e.graph().getConfiguration().getVertices().values()) {
-            if (v instanceof io.anglespark.model.encoder.TransformerBlockVertex t) {
-                eps = t.eps();
-                maskBias = t.maskBias();
-                break;
-            }
-        }
-        BertWeights w = EncoderGraphFactory.weightsOf(e.graph(), e.config(), eps, maskBias);
-        return new ModelSpec(e.modelName(), e.config(), e.pooling(), eps, maskBias, e.tokenizerJson(), w);
+        EncoderGraphFactory.BlockSettings b = EncoderGraphFactory.blockSettings(e.graph());
+        BertWeights w = EncoderGraphFactory.weightsOf(e.graph(), e.config(), b.layerNormEps(), b.maskBias());
+        return new ModelSpec(e.modelName(), e.config(), e.pooling(), b.layerNormEps(), b.maskBias(), e.tokenizerJson(), w);
     }
 
     /**

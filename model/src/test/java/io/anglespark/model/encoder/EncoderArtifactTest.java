@@ -55,7 +55,7 @@ class EncoderArtifactTest {
         // and the stream form gives the same
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         EncoderArtifact.save(back, bytes);
-        Encoder again = EncoderArtifact.load(new ByteArrayInputStream(bytes.toByteArray()));
+        Encoder again = EncoderArtifact.load(new ByteArrayInputStream(bytes.toByteArray()), "in-memory.zip");
         assertArrayEquals(before[2], again.embed(TEXTS)[2]);
     }
 

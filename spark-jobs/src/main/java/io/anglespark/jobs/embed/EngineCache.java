@@ -1,5 +1,6 @@
 package io.anglespark.jobs.embed;
 
+import io.anglespark.model.ModelFileException;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.serve.Engine;
 import io.anglespark.model.serve.ModelRef;
@@ -42,6 +43,10 @@ public final class EngineCache {
                 ModelRef.Loaded l = k.localRef().load(k.engine(), k.pooling(), k.ortThreads());
                 LOG.info("loaded model {} on {} as {} in {}s", k.model(), k.engine().label(), l.modelId(), Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
                 return l;
+            } catch (ModelFileException e) {
+                // the message names the model as configured, not the local copy Spark distributed
+                ModelFileException named = e.forFile(k.model());
+                throw new UncheckedIOException(named.getMessage(), named);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load model '" + k.model() + "'", e);
             }

@@ -1,6 +1,7 @@
 package io.anglespark.jobs.evaluate;
 
 import io.anglespark.jobs.common.HadoopFs;
+import io.anglespark.model.ModelFileException;
 import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.serve.EmbeddingEngine;
 import io.anglespark.model.serve.Engine;
@@ -77,6 +78,10 @@ final class EvalModel implements AutoCloseable {
             deleteQuietly(localCopy);
             if (ref.registered()) {
                 throw e;
+            }
+            if (e instanceof ModelFileException m) {
+                // loaded from a local copy: name the path the user gave
+                throw m.forFile(ref.path());
             }
             throw new HadoopFs.InputException("model '" + ref.label() + "': " + ref.path() + " cannot be loaded on "
                     + settings.engine().label() + " (a model path is the model.zip a training run writes or an ONNX export folder): "

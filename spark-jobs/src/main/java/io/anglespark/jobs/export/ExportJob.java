@@ -69,41 +69,35 @@ public final class ExportJob implements Callable<Integer> {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         RunManifest manifest = new RunManifest("export", spark, cfg);
         OutputFolder output = OutputFolder.staged(cfg.output(), cfg.overwrite(), ExportConfig.ROOT + ".overwrite", cfg.readPaths(), hadoop);
-        java.nio.file.Path local = java.nio.file.Files.createTempFile("export-model", ".zip");
-        try {
-            copyToLocal(cfg.model(), local, hadoop, "export.model");
-            Encoder encoder = EncoderArtifact.load(local.toFile());
-            byte[] source = sourceOnnx(cfg, encoder, hadoop);
-            manifest.stage("load");
+        Encoder encoder = loadModel(cfg.model(), hadoop, "export.model");
+        byte[] source = sourceOnnx(cfg, encoder, hadoop);
+        manifest.stage("load");
 
-            OnnxExporter.Exported ex = OnnxExporter.export(encoder, source);
-            manifest.stage("export");
-            double minCos = check(encoder, ex, cfg.checkTexts());
-            if (cfg.checkTexts() > 0 && minCos < cfg.minCosine()) {
-                throw new IllegalStateException("the exported model on ONNX Runtime differs from DL4J: min cosine " + minCos + " < "
-                        + cfg.minCosine() + " (export.check.min-cosine)");
-            }
-            manifest.stage("check");
-            manifest.root().put("model", encoder.modelName());
-            manifest.root().put("model_id", ex.modelId());
-            manifest.root().put("pooling", encoder.pooling().label());
-            manifest.root().put("onnx_bytes", ex.onnx().length);
-            manifest.root().put("check_texts", Math.min(cfg.checkTexts(), CHECK_SENTENCES.size() * 4));
-            manifest.root().put("check_min_cosine", minCos);
-            output.produce(out -> {
-                write(out + "/" + OnnxExporter.ONNX_FILE, ex.onnx(), hadoop);
-                write(out + "/" + OnnxExporter.TOKENIZER_FILE, ex.tokenizerJson(), hadoop);
-                write(out + "/" + OnnxExporter.ENCODER_FILE, ex.encoderJson(), hadoop);
-                manifest.stage("write");
-                manifest.write(out, hadoop);
-                return null;
-            });
-            LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}", cfg.model(), ex.modelId(), cfg.output(),
-                    ex.onnx().length, minCos);
-            return ex.modelId();
-        } finally {
-            java.nio.file.Files.deleteIfExists(local);
+        OnnxExporter.Exported ex = OnnxExporter.export(encoder, source);
+        manifest.stage("export");
+        double minCos = check(encoder, ex, cfg.checkTexts());
+        if (cfg.checkTexts() > 0 && minCos < cfg.minCosine()) {
+            throw new IllegalStateException("the exported model on ONNX Runtime differs from DL4J: min cosine " + minCos + " < "
+                    + cfg.minCosine() + " (export.check.min-cosine)");
         }
+        manifest.stage("check");
+        manifest.root().put("model", encoder.modelName());
+        manifest.root().put("model_id", ex.modelId());
+        manifest.root().put("pooling", encoder.pooling().label());
+        manifest.root().put("onnx_bytes", ex.onnx().length);
+        manifest.root().put("check_texts", Math.min(cfg.checkTexts(), CHECK_SENTENCES.size() * 4));
+        manifest.root().put("check_min_cosine", minCos);
+        output.produce(out -> {
+            write(out + "/" + OnnxExporter.ONNX_FILE, ex.onnx(), hadoop);
+            write(out + "/" + OnnxExporter.TOKENIZER_FILE, ex.tokenizerJson(), hadoop);
+            write(out + "/" + OnnxExporter.ENCODER_FILE, ex.encoderJson(), hadoop);
+            manifest.stage("write");
+            manifest.write(out, hadoop);
+            return null;
+        });
+        LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}", cfg.model(), ex.modelId(), cfg.output(),
+                ex.onnx().length, minCos);
+        return ex.modelId();
     }
 
     private static byte[] sourceOnnx(ExportConfig cfg, Encoder encoder, Configuration hadoop) throws IOException {
@@ -160,14 +154,15 @@ public final class ExportJob implements Callable<Integer> {
         return min;
     }
 
-    private static void copyToLocal(String path, java.nio.file.Path local, Configuration hadoop, String key) throws IOException {
+    /** The artifact at {@code path} (any Hadoop path); a file that cannot be loaded fails naming {@code path}. */
+    private static Encoder loadModel(String path, Configuration hadoop, String key) throws IOException {
         Path p = new Path(path);
         FileSystem fs = p.getFileSystem(hadoop);
         if (!fs.exists(p)) {
             throw new HadoopFs.InputException("model " + path + " does not exist (" + key + ")");
         }
         try (InputStream in = fs.open(p)) {
-            java.nio.file.Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return EncoderArtifact.load(in, path);
         }
     }
 

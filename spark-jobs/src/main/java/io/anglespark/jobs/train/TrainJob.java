@@ -279,7 +279,7 @@ public final class TrainJob implements Callable<Integer> {
                 throw new HadoopFs.InputException("warm start: " + cfg.warmStart() + " does not exist");
             }
             try (InputStream in = fs.open(p)) {
-                spec = ModelSpec.fromEncoder(EncoderArtifact.load(in));
+                spec = ModelSpec.fromEncoder(EncoderArtifact.load(in, cfg.warmStart()));
             }
             return spec;
         }

@@ -1,9 +1,8 @@
 /**
- * The training job: fine-tunes an AnglE encoder on the prepare job's pairs, positives or triplets with DL4J's
- * Spark parameter averaging. The driver plans even-sized minibatches and whole averaging rounds
- * ({@link io.anglespark.jobs.train.RoundPlan}); executors tokenise and pad them
- * ({@link io.anglespark.jobs.train.ToMultiDataSetFn}) and fit; checkpoints
- * ({@link io.anglespark.jobs.train.Checkpoints}) make a stopped run resumable; the driver scores a dev set after each
- * epoch and keeps the best model.
+ * The training job: fine-tunes an AnglE encoder on the prepare job's pairs, positives or triplets with the model
+ * module's training loop ({@link io.anglespark.model.train.TrainingLoop}), fitted in the driver's JVM with one worker
+ * or with DL4J's Spark parameter averaging ({@link io.anglespark.jobs.train.SparkFitter}: executors tokenise and pad
+ * the minibatches, {@link io.anglespark.jobs.train.ToMultiDataSetFn}, and fit; each round's broadcast released,
+ * {@link io.anglespark.jobs.train.ReleasingTrainingMaster}).
  */
 package io.anglespark.jobs.train;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anglespark.jobs.TestSpark;
 import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.jobs.common.JobMain;
 import io.anglespark.model.BertConfig;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
@@ -22,9 +23,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,17 +37,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The embed job on a tiny random encoder (1 layer, hidden 16, MiniLM's tokenizer) saved as a trained artifact, over
  * a JSON-lines corpus of STS-B sentences with every kind of bad row: a run that fails a task on purpose in its second
- * slice, a rerun, a second rerun, and an appended corpus.
+ * slice, a rerun, a second rerun, and an appended corpus; a hostile model file fails the job as a one-line user error.
  */
 class EmbedJobTest {
     private static final String CONF = SharedData.projectRoot().resolve("conf/embed.conf").toString();
@@ -302,5 +312,53 @@ class EmbedJobTest {
             m.put(r.getString(0), v);
         }
         return m;
+    }
+
+    @Test
+    void aHostileModelFileFailsTheJobAsAUserErrorOfOneLineNamingItBeforeAnythingIsWritten() throws IOException {
+        // the job's model plus a Java-serialised entry, which DL4J's ModelSerializer would deserialise
+        Path hostile = dir.resolve("hostile.zip");
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(model));
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(hostile))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            out.putNextEntry(new ZipEntry("preprocessor.bin"));
+            ObjectOutputStream o = new ObjectOutputStream(out);
+            o.writeObject(new ArrayList<>(List.of("anything serialisable")));
+            o.flush();
+            out.closeEntry();
+        }
+        Path input = dir.resolve("hostile-input.jsonl");
+        Files.write(input, corpus(0, 3), StandardCharsets.UTF_8);
+        Path out = dir.resolve("hostile-out");
+        EmbedConfig cfg = config(input, out, "embed.model=" + hostile);
+
+        StringWriter err = new StringWriter();
+        int rc = JobMain.execute("embed", new RunEmbed(cfg), new String[0], new PrintWriter(err, true));
+        String printed = err.toString().strip();
+        assertEquals(2, rc, printed);
+        assertEquals(1, printed.lines().count(), "one line, no stack trace: " + printed);
+        assertTrue(printed.startsWith("embed: model file " + hostile + ": entry 'preprocessor.bin' is not part of an encoder artifact"),
+                printed);
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    /** The embed job on {@code cfg} in the test's session, as a picocli command for {@link JobMain}. */
+    @CommandLine.Command(name = "embed-test")
+    static final class RunEmbed implements Callable<Integer> {
+        private final EmbedConfig cfg;
+
+        RunEmbed(EmbedConfig cfg) {
+            this.cfg = cfg;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            EmbedJob.run(spark, cfg);
+            return 0;
+        }
     }
 }
