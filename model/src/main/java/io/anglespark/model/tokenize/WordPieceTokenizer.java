@@ -195,7 +195,15 @@ public final class WordPieceTokenizer implements Serializable {
             }
         }
 
-        String[] idToToken = new String[vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1];
+        // ids are dense (0 .. n-1 in every WordPiece vocabulary): an id far beyond the vocabulary's size is a damaged or
+        // hostile file, refused before a table of its size is allocated
+        int maxId = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        int minId = vocab.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        if (minId < 0 || maxId >= Math.max(2L * vocab.size() + 16, 1 << 22)) {
+            throw new IllegalArgumentException("tokenizer.json: token id " + (minId < 0 ? minId : maxId) + " is out of range for a vocabulary of "
+                    + vocab.size() + " tokens");
+        }
+        String[] idToToken = new String[maxId + 1];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) {
             if (idToToken[e.getValue()] != null) {
                 throw new IllegalArgumentException("tokenizer.json: id " + e.getValue() + " is given to both '"

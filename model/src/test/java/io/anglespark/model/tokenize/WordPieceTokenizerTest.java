@@ -101,6 +101,9 @@ class WordPieceTokenizerTest {
         assertRejected(j -> ((ObjectNode) j.get("added_tokens").get(3)).put("lstrip", true), "'[SEP]' sets lstrip=true");
         assertRejected(j -> ((ObjectNode) j.get("post_processor")).put("type", "RobertaProcessing"), "post_processor type 'RobertaProcessing'");
         assertRejected(j -> j.putNull("post_processor"), "post_processor is missing");
+        // a hostile id would size the id table: refused before anything of that size is allocated
+        assertRejected(j -> ((ObjectNode) j.get("model").get("vocab")).put("huge", Integer.MAX_VALUE - 1), "token id 2147483646 is out of range");
+        assertRejected(j -> ((ObjectNode) j.get("model").get("vocab")).put("negative", -5), "is not a non-negative integer id");
     }
 
     private static void assertRejected(Consumer<ObjectNode> edit, String expected) throws IOException {
