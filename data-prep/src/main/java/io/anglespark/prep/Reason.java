@@ -8,6 +8,11 @@ package io.anglespark.prep;
 public enum Reason {
     // --- quarantined: the row itself is bad
     INVALID_UTF8("invalid_utf8", Bucket.QUARANTINED),
+    /**
+     * A text holding a UTF-16 surrogate without its partner (e.g. JSON's {@code "\ud800"} escape): no character, and
+     * not encodable as UTF-8 (Parquet would get a {@code ?}).
+     */
+    UNPAIRED_SURROGATE("unpaired_surrogate", Bucket.QUARANTINED),
     BLANK_LINE("blank_line", Bucket.QUARANTINED),
     WRONG_FIELD_COUNT("wrong_field_count", Bucket.QUARANTINED),
     /** A record its format's syntax cannot split, e.g. a CSV line with an unbalanced quote. */

@@ -8,16 +8,18 @@ import java.text.Normalizer;
 import java.util.Objects;
 
 /**
- * Cleans one text field. Steps, in order:
+ * Cleans one text field by the project's {@link TextPolicy}. Steps, in order:
  * <ol>
+ *   <li>a text with an unpaired surrogate is rejected ({@link Reason#UNPAIRED_SURROGATE}, naming the field and the
+ *       position);</li>
  *   <li>{@link MojibakeRepair#repair(String)} when {@link CleaningRules#repairMojibake()};</li>
  *   <li>Unicode NFC;</li>
- *   <li>removal of control characters ({@link Character#CONTROL}) that are not whitespace, of U+FEFF (BOM)
- *       and of the zero-width characters U+200B..U+200D and U+2060;</li>
- *   <li>every whitespace character ({@link Character#isWhitespace}, {@link Character#isSpaceChar}, and
- *       U+0085 NEL, which Unicode counts as white space) becomes a space; runs collapse to one; the text is
- *       trimmed. If a removed character sat between a base and a combining mark, NFC is applied again, so
- *       the result is always NFC.</li>
+ *   <li>removal of U+FEFF (BOM) and of the zero-width characters U+200B..U+200D and U+2060
+ *       ({@link TextPolicy#isRemoved});</li>
+ *   <li>every whitespace and every control character ({@link TextPolicy#isSpace}: {@link Character#isWhitespace},
+ *       {@link Character#isSpaceChar}, U+0085 NEL, and {@link Character#CONTROL}, so NUL, 0x12 or DEL between two
+ *       words keep them apart) becomes a space; runs collapse to one; the text is trimmed. If a removed character
+ *       sat between a base and a combining mark, NFC is applied again, so the result is always NFC.</li>
  * </ol>
  * The result is rejected with {@link Reason#EMPTY_TEXT} when nothing is left (a null text counts as empty),
  * and with {@link Reason#TOO_LONG} when it has more than {@link CleaningRules#maxChars()} code points under
@@ -44,6 +46,10 @@ public record TextCleaner(CleaningRules rules) implements Serializable {
         if (text == null) {
             return Outcome.reject(Reason.EMPTY_TEXT, "%s is missing", field);
         }
+        Outcome<String> paired = TextPolicy.checkSurrogates(text, field);
+        if (!paired.isAccepted()) {
+            return paired;
+        }
         String s = rules.repairMojibake() ? MojibakeRepair.repair(text) : text;
         s = collapse(Normalizer.normalize(s, Normalizer.Form.NFC));
         if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
@@ -60,16 +66,16 @@ public record TextCleaner(CleaningRules rules) implements Serializable {
         return Outcome.accept(s);
     }
 
-    /** Drops removable characters, maps whitespace to single spaces between kept characters (so also trims). */
+    /** Drops removable characters, maps spaces (whitespace, controls) to single spaces between kept characters (so also trims). */
     private static String collapse(String s) {
         StringBuilder out = new StringBuilder(s.length());
         boolean pendingSpace = false;
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             i += Character.charCount(cp);
-            if (isWhitespace(cp)) {
+            if (TextPolicy.isSpace(cp)) {
                 pendingSpace = out.length() > 0;
-            } else if (!isRemovable(cp)) {
+            } else if (!TextPolicy.isRemoved(cp)) {
                 if (pendingSpace) {
                     out.append(' ');
                     pendingSpace = false;
@@ -78,14 +84,5 @@ public record TextCleaner(CleaningRules rules) implements Serializable {
             }
         }
         return out.toString();
-    }
-
-    static boolean isWhitespace(int cp) {
-        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85;
-    }
-
-    static boolean isRemovable(int cp) {
-        return Character.getType(cp) == Character.CONTROL
-                || cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060;
     }
 }

@@ -24,15 +24,17 @@ import java.util.Objects;
  * whitespace (a leading U+FEFF byte-order mark is skipped):
  * <ul>
  *   <li>{@code [}: a top-level JSON array, as the REST API returns a page. Each element becomes one record whose
- *       text is the element's exact source text and whose line is the 1-based line on which the element starts.
+ *       text is the element's exact source text and whose line is the 1-based line on which the element starts (as
+ *       Jackson counts lines: a lone CR between elements, which JSON allows as whitespace, counts as a line break).
  *       Elements that are not objects are passed on as they are (the reader rejects them as
  *       {@link Reason#INVALID_JSON}). A syntax error anywhere in the array (also a missing {@code ]}, or text after
  *       it) ends the split with one last record carrying {@link Reason#INVALID_JSON} and the line where the parser
  *       stopped: nothing after that point can be located reliably, so the rest of the file is not read, which the
  *       detail says. Its text is the element's source from its start up to that point, cut to
  *       {@link #RAW_LIMIT} characters.</li>
- *   <li>anything else: JSON lines, one record per line (LF, CRLF or a lone CR ends a line; no record after a final
- *       line break). A line that is empty or only whitespace is returned here as a record with error
+ *   <li>anything else: JSON lines, one record per line (LF ends a line, and a CR right before it or before the end of
+ *       the input is dropped; a lone CR elsewhere is text, so it splits no record and shifts no line number; no record
+ *       after a final line break). A line that is empty or only whitespace is returned here as a record with error
  *       {@link Reason#BLANK_LINE}, so every line is accounted for and the readers never see it; every other line
  *       is returned as is, for the reader to parse.</li>
  * </ul>
@@ -85,7 +87,7 @@ public final class JsonRecords {
         if (c == '[') {
             for (int i = 0; i < prefix.length(); i++) {
                 char p = prefix.charAt(i);
-                if (p == '\n' && (i == 0 || prefix.charAt(i - 1) != '\r') || p == '\r') {
+                if (p == '\n') {
                     skippedLines++;
                 }
             }
@@ -185,11 +187,11 @@ public final class JsonRecords {
             if (next == null && src.peek() >= 0) {
                 StringBuilder text = new StringBuilder();
                 int c;
-                while ((c = src.read()) >= 0 && c != '\n' && c != '\r') {
+                while ((c = src.read()) >= 0 && c != '\n') {
                     text.append((char) c);
                 }
-                if (c == '\r' && src.peek() == '\n') {
-                    src.read();
+                if (!text.isEmpty() && text.charAt(text.length() - 1) == '\r') {
+                    text.setLength(text.length() - 1);
                 }
                 line++;
                 String t = text.toString();

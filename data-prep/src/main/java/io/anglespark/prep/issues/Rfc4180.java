@@ -19,8 +19,9 @@ import java.util.Objects;
  * <ul>
  *   <li>comma-separated; a field starting with {@code "} is quoted, writes a quote as {@code ""}, and may hold
  *       commas and line breaks (LF or CRLF, kept as written);</li>
- *   <li>outside quotes LF, CRLF or a lone CR ends a record; a final line break starts no further record; the line
- *       of a record is the 1-based line of its first character;</li>
+ *   <li>outside quotes LF or CRLF ends a record (a lone CR is text: it splits nothing and shifts no line number);
+ *       a final line break starts no further record; the line of a record is the 1-based line (lines end at LF) of
+ *       its first character;</li>
  *   <li>an empty line: a record with error {@link Reason#BLANK_LINE};</li>
  *   <li>text after a closing quote: {@link Reason#MALFORMED_RECORD} for that record, and parsing resumes on the
  *       next line;</li>

@@ -17,9 +17,10 @@ import java.util.Objects;
  *       {@link DelimitedFormat}); CR and LF are ordinary characters there;</li>
  *   <li>{@link Scanner}: a stream of records whose quoted fields may span lines (issue-tracker exports).</li>
  * </ul>
- * Grammar, shared by both: fields are separated by commas; a field that starts with {@code "} is quoted, may
- * hold commas (and, in a stream, line breaks), and writes a quote as {@code ""}; its closing quote must end the
- * field (be followed by a comma or the end of the record), else the record is {@link Reason#MALFORMED_RECORD}.
+ * Grammar, shared by both: fields are separated by commas (a stream may name another delimiter); a field that starts
+ * with {@code "} is quoted, may hold delimiters (and, in a stream, line breaks), and writes a quote as {@code ""}; its
+ * closing quote must end the field (be followed by a delimiter or the end of the record), else the record is
+ * {@link Reason#MALFORMED_RECORD}.
  * A quote inside an unquoted field is ordinary text. A quote still open at the end of the input is
  * {@link Reason#MALFORMED_RECORD} ("unbalanced quote").
  */
@@ -42,11 +43,14 @@ public final class CsvSyntax {
      * record, a raw preview of at most {@code rawLimit} characters and an 8 KiB read buffer. Not thread-safe;
      * one scanner per stream.
      * <ul>
-     *   <li>Outside quotes a record ends at LF, CRLF or a lone CR (as Java's and Hadoop's line readers split
-     *       lines), or at the end of the input; a final line break does not start another record. Inside quotes
-     *       every character is data, line breaks included (kept as written: a CRLF stays CRLF).</li>
-     *   <li>Lines are counted the same way (LF, CRLF, CR each end one line); {@link #line()} is the 1-based line
-     *       on which the current record starts.</li>
+     *   <li>Outside quotes a record ends at LF (a CR right before it, or right before the end of the input, is part
+     *       of the line break and dropped: CRLF files read like LF files), or at the end of the input; a final line
+     *       break does not start another record. A lone CR is text, as every other character: records split only
+     *       where the format says, so a stray CR inside a field neither splits the record nor shifts the line
+     *       numbers after it. Inside quotes every character is data, line breaks included (kept as written: a CRLF
+     *       stays CRLF).</li>
+     *   <li>Lines are counted the same way (each LF ends one); {@link #line()} is the 1-based line on which the
+     *       current record starts.</li>
      *   <li>A leading U+FEFF (byte-order mark) at the very start of the stream is skipped.</li>
      *   <li>An empty line (a line break right at the start of a record) is a record with no fields and error
      *       {@link Reason#BLANK_LINE}.</li>
@@ -66,6 +70,7 @@ public final class CsvSyntax {
 
         private final Reader in;
         private final boolean multiLine;
+        private final char delimiter;
         private final int maxRecordChars;
         private final int rawLimit;
 
@@ -76,7 +81,6 @@ public final class CsvSyntax {
 
         private long line = 1;
         private long column = 1;
-        private boolean lastWasCr;
 
         private final StringBuilder field = new StringBuilder();
         private final StringBuilder raw = new StringBuilder();
@@ -87,17 +91,28 @@ public final class CsvSyntax {
         private List<String> fields = List.of();
         private Rejection error;
 
+        /** A comma-separated stream; see {@link #Scanner(Reader, char, int, int)}. */
+        public Scanner(Reader in, int maxRecordChars, int rawLimit) {
+            this(in, ',', maxRecordChars, rawLimit);
+        }
+
         /**
          * @param in             the stream, positioned at the start of a record (normally the file's start)
+         * @param delimiter      the field separator: any character but a quote, CR or LF
          * @param maxRecordChars the most field characters a record may have, at least 1
          * @param rawLimit       the most characters {@link #raw()} keeps, at least 0
          */
-        public Scanner(Reader in, int maxRecordChars, int rawLimit) {
+        public Scanner(Reader in, char delimiter, int maxRecordChars, int rawLimit) {
             this.in = Objects.requireNonNull(in, "in");
             if (maxRecordChars < 1 || rawLimit < 0) {
                 throw new IllegalArgumentException("maxRecordChars must be >= 1 and rawLimit >= 0, got "
                         + maxRecordChars + " and " + rawLimit);
             }
+            if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+                throw new IllegalArgumentException("the delimiter must not be a quote, CR or LF, got U+"
+                        + String.format("%04X", (int) delimiter));
+            }
+            this.delimiter = delimiter;
             this.multiLine = true;
             this.maxRecordChars = maxRecordChars;
             this.rawLimit = rawLimit;
@@ -108,6 +123,7 @@ public final class CsvSyntax {
         private Scanner(String line) {
             this.in = null;
             this.multiLine = false;
+            this.delimiter = ',';
             this.maxRecordChars = Integer.MAX_VALUE;
             this.rawLimit = 0;
             this.buf = line.toCharArray();
@@ -157,7 +173,7 @@ public final class CsvSyntax {
             }
             recordLine = line;
             capture = true;
-            if (multiLine && isBreak(peek())) {
+            if (multiLine && atRecordEnd()) {
                 consumeTerminator();
                 error = Rejection.of(Reason.BLANK_LINE, "line is empty");
                 return true;
@@ -191,14 +207,14 @@ public final class CsvSyntax {
                         }
                     }
                     c = peek();
-                    if (c != ',' && !endsRecord(c)) {
+                    if (c != delimiter && !atRecordEnd()) {
                         error = multiLine
                                 ? Rejection.of(Reason.MALFORMED_RECORD, "field %d has text after its closing quote, on line %d,"
                                         + " column %d; the rest of that line is skipped", out.size() + 1, line, column)
                                 : Rejection.of(Reason.MALFORMED_RECORD, "field %d has text after its closing quote, at column %d",
                                         out.size() + 1, column);
                         if (multiLine) {
-                            while (!endsRecord(peek())) {
+                            while (!atRecordEnd()) {
                                 read();
                             }
                             consumeTerminator();
@@ -208,14 +224,14 @@ public final class CsvSyntax {
                 } else {
                     while (true) {
                         c = peek();
-                        if (c == ',' || endsRecord(c)) {
+                        if (c == delimiter || atRecordEnd()) {
                             break;
                         }
                         append((char) read());
                     }
                 }
                 out.add(field.toString());
-                if (c == ',') {
+                if (c == delimiter) {
                     read();
                     continue;
                 }
@@ -230,12 +246,26 @@ public final class CsvSyntax {
             return true;
         }
 
-        private boolean endsRecord(int c) {
-            return c < 0 || (multiLine && isBreak(c));
-        }
-
-        private static boolean isBreak(int c) {
-            return c == '\n' || c == '\r';
+        /**
+         * True where a record ends: at the end of the input, and in a stream at LF or at a CR followed by LF or by the
+         * end of the input (a lone CR elsewhere is text).
+         */
+        private boolean atRecordEnd() {
+            int c = peek();
+            if (c < 0) {
+                return true;
+            }
+            if (!multiLine) {
+                return false;
+            }
+            if (c == '\n') {
+                return true;
+            }
+            if (c != '\r') {
+                return false;
+            }
+            int next = peekNext();
+            return next == '\n' || next < 0;
         }
 
         private void append(char c) {
@@ -244,7 +274,7 @@ public final class CsvSyntax {
             }
         }
 
-        /** Consumes one LF, CRLF or CR if one is next; the terminator is not part of the raw text. */
+        /** Consumes the line break at a record's end (LF, CRLF, or a CR before the end); it is not part of the raw text. */
         private void consumeTerminator() {
             capture = false;
             int c = peek();
@@ -274,6 +304,28 @@ public final class CsvSyntax {
             return buf[0];
         }
 
+        /** The character after the next one, or -1; keeps the next one in the buffer. */
+        private int peekNext() {
+            if (peek() < 0) {
+                return -1;
+            }
+            if (pos + 1 < lim) {
+                return buf[pos + 1];
+            }
+            if (in == null) {
+                return -1;
+            }
+            buf[0] = buf[pos];
+            pos = 0;
+            lim = 1;
+            int n = ReadSupport.fill(in, buf, 1);
+            if (n < 0) {
+                return -1;
+            }
+            lim = 1 + n;
+            return buf[1];
+        }
+
         private int read() {
             int c = peek();
             if (c < 0) {
@@ -281,18 +333,10 @@ public final class CsvSyntax {
             }
             pos++;
             if (c == '\n') {
-                if (!lastWasCr) {
-                    line++;
-                }
-                column = 1;
-                lastWasCr = false;
-            } else if (c == '\r') {
                 line++;
                 column = 1;
-                lastWasCr = true;
             } else {
                 column++;
-                lastWasCr = false;
             }
             if (capture && raw.length() < rawLimit) {
                 raw.append((char) c);

@@ -24,10 +24,15 @@ public final class ReadSupport {
      * scanners are iterators.
      */
     public static int fill(java.io.Reader in, char[] buf) {
+        return fill(in, buf, 0);
+    }
+
+    /** As {@link #fill(java.io.Reader, char[])}, into {@code buf} from index {@code off} (less than its length) on. */
+    public static int fill(java.io.Reader in, char[] buf, int off) {
         try {
             int n;
             do {
-                n = in.read(buf, 0, buf.length);
+                n = in.read(buf, off, buf.length - off);
             } while (n == 0);
             return n;
         } catch (java.io.IOException e) {
@@ -35,7 +40,10 @@ public final class ReadSupport {
         }
     }
 
-    /** Removes one trailing CR, which a CRLF file keeps when it is split on LF. */
+    /**
+     * Removes one trailing CR, which a CRLF file keeps when it is split on LF. Records are split on LF only (a lone CR
+     * inside a field is text, which cleaning turns into a space), so this is the only CR a line reader drops.
+     */
     static String stripCr(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }

@@ -37,12 +37,30 @@ class TextCleanerTest {
     }
 
     @Test
-    void stsbTrainLine2919LosesItsControlByte() {
+    void stsbTrainLine2919HasItsControlByteTurnedIntoASpace() {
         String raw = SharedData.lines("stsbenchmark/sts-train.csv").get(2918).split("\t", -1)[5];
         assertTrue(raw.startsWith("Treasury\u0012s long-range plan"), raw);
         String clean = accepted(DEFAULT.clean(raw, "text1"));
-        assertTrue(clean.startsWith("Treasurys long-range plan"), clean);
+        assertTrue(clean.startsWith("Treasury s long-range plan"), "a control character is a word break, not glue: " + clean);
         assertTrue(clean.chars().noneMatch(c -> c < 0x20), clean);
+    }
+
+    @Test
+    void nulAndOtherControlsBetweenWordsBecomeOneSpace() {
+        assertEquals("two dogs", accepted(DEFAULT.clean("two\u0000dogs", "text1")));
+        assertEquals("a b c d", accepted(DEFAULT.clean("a\u007Fb\u0085\u0000c\u009Dd", "text1")), "DEL, C1 and runs of controls");
+        assertEquals("x y", accepted(DEFAULT.clean("x \u0000 \u0001y", "text1")), "a control next to spaces adds no second space");
+    }
+
+    @Test
+    void anUnpairedSurrogateIsRejectedNamingFieldAndPositionAndAPairIsKept() {
+        Rejection high = rejected(DEFAULT.clean("ab\uD800c", "text2"));
+        assertEquals(Reason.UNPAIRED_SURROGATE, high.reason());
+        assertEquals("text2 has an unpaired surrogate U+D800 at character 3", high.detail());
+        Rejection low = rejected(DEFAULT.clean("\uD83D\uDE00 \uDE00", "query"));
+        assertEquals(Reason.UNPAIRED_SURROGATE, low.reason());
+        assertEquals("query has an unpaired surrogate U+DE00 at character 3", low.detail(), "the emoji before it is one character");
+        assertEquals("\uD83D\uDE00 ok", accepted(DEFAULT.clean("\uD83D\uDE00  ok", "text1")));
     }
 
     /** SOURCES.md: 311 train and 11 test lines have a leading or trailing space (python3 {@code s != s.strip()} agrees; dev has none). */
@@ -108,8 +126,8 @@ class TextCleanerTest {
     void mixedNfdInputBecomesNfc() {
         String nfd = "Cafe\u0301 Zu\u0308rich A\u030Angstro\u0308m";
         assertEquals("Café Zürich Ångström", accepted(DEFAULT.clean(nfd, "text1")));
-        // the removed control sat between base and mark: NFC is applied again
-        assertEquals("\u00E9", accepted(DEFAULT.clean("e\u0012\u0301", "text1")));
+        // the removed zero-width character sat between base and mark: NFC is applied again
+        assertEquals("\u00E9", accepted(DEFAULT.clean("e\u200B\u0301", "text1")));
     }
 
     @Test

@@ -21,14 +21,15 @@ class JsonRecordsTest {
 
     @Test
     void jsonLinesGiveOneRecordPerLineWithBlankLinesRejectedHere() {
-        List<JsonRecords.RawRecord> r = split("{\"a\":1}\r\n\n  \n{\"b\":2}\r{\"c\":3}\n");
+        List<JsonRecords.RawRecord> r = split("{\"a\":1}\r\n\n  \r\n{\"b\":2}\r{\"c\":3}\n{\"d\":4}\r");
         assertEquals(5, r.size());
         assertEquals(new JsonRecords.RawRecord(1, "{\"a\":1}", null), r.get(0));
         assertEquals(Reason.BLANK_LINE, r.get(1).error().reason());
         assertEquals(2, r.get(1).line());
         assertEquals(Reason.BLANK_LINE, r.get(2).error().reason());
-        assertEquals(new JsonRecords.RawRecord(4, "{\"b\":2}", null), r.get(3));
-        assertEquals(new JsonRecords.RawRecord(5, "{\"c\":3}", null), r.get(4), "a lone CR ends a line too");
+        assertEquals(new JsonRecords.RawRecord(4, "{\"b\":2}\r{\"c\":3}", null), r.get(3),
+                "a lone CR is text: it ends no line (the reader then finds the line invalid), and the next line is 5");
+        assertEquals(new JsonRecords.RawRecord(5, "{\"d\":4}", null), r.get(4), "a CR before the end of the input is dropped");
     }
 
     @Test

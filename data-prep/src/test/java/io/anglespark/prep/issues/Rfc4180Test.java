@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,8 +100,44 @@ class Rfc4180Test {
         assertEquals(List.of(List.of("x\"y", "", "z,\n")), IssueData.csv("\"x\"\"y\",\"\",\"z,\n\"").stream().map(CsvRecord::fields).toList());
         assertEquals(List.of(), IssueData.csv(""));
         assertEquals(List.of("h"), IssueData.csv("\uFEFFh\n").get(0).fields(), "a byte-order mark is dropped");
-        assertEquals(List.of(1L, 2L, 3L), IssueData.csv("a\rb\r\nc").stream().map(CsvRecord::line).toList(), "lone CR ends a line");
+        assertEquals(List.of(List.of("a", "b")), IssueData.csv("a,b\r").stream().map(CsvRecord::fields).toList(), "a CR before the end ends the line");
         assertEquals(List.of("q\"uote"), IssueData.csv("q\"uote").get(0).fields(), "a quote inside an unquoted field is text");
+    }
+
+    @Test
+    void aLoneCrIsTextSplittingNoRecordAndShiftingNoLineNumber() {
+        List<CsvRecord> r = IssueData.csv("id,text\n1,a lone\rCR\r\n2,\"quoted\rCR\"\n3,\"after\"\rx\n4,last\n");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), r.stream().map(CsvRecord::line).toList());
+        assertEquals(List.of("1", "a lone\rCR"), r.get(1).fields(), "the CR of CRLF is dropped, a lone CR kept");
+        assertEquals(List.of("2", "quoted\rCR"), r.get(2).fields());
+        assertEquals(Reason.MALFORMED_RECORD, r.get(3).error().reason(), "a lone CR after a closing quote is text after it");
+        assertEquals("3,\"after\"\rx", r.get(3).raw());
+        assertEquals(List.of("4", "last"), r.get(4).fields());
+        assertEquals(Reason.BLANK_LINE, IssueData.csv("a\n\r\nb\n").get(1).error().reason(), "CRLF alone is a blank line");
+    }
+
+    @Test
+    void aCrLfSplitAcrossTheReadBufferIsStillOneLineBreak() {
+        // 8191 characters before the CR: the CR is the buffer's last character, its LF the next read's first
+        String first = "x".repeat(8190) + ",";
+        Reader oneCharAtATheEnd = new java.io.StringReader(first + "\r\nnext,row\n");
+        List<CsvRecord> r = IssueData.csv(oneCharAtATheEnd);
+        assertEquals(2, r.size());
+        assertEquals(List.of("x".repeat(8190), ""), r.get(0).fields());
+        assertEquals(List.of("next", "row"), r.get(1).fields());
+        assertEquals(2, r.get(1).line());
+    }
+
+    @Test
+    void anotherDelimiterSplitsFieldsAndCommasAreThenText() {
+        java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+        io.anglespark.prep.read.CsvSyntax.Scanner s = new io.anglespark.prep.read.CsvSyntax.Scanner(
+                new java.io.StringReader("a;b,c;\"d;e\"\n"), ';', 100, 100);
+        while (s.advance()) {
+            rows.add(s.fields());
+        }
+        assertEquals(List.of(List.of("a", "b,c", "d;e")), rows);
+        assertThrows(IllegalArgumentException.class, () -> new io.anglespark.prep.read.CsvSyntax.Scanner(new java.io.StringReader(""), '"', 1, 0));
     }
 
     @Test

@@ -6,10 +6,20 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.mapred.FileInputFormat;
+import org.apache.hadoop.mapred.JobConf;
+import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,15 +84,42 @@ public final class HadoopFs {
         }
     }
 
-    /** The first line of a (possibly compressed) text file, decoded as UTF-8 with a BOM removed; null if empty. */
+    /**
+     * The first line of a (possibly compressed) text file, as {@link #lines} cuts it (up to the first LF, a CR before
+     * it dropped), decoded as UTF-8 with a BOM removed; null if the file is empty.
+     */
     public static String firstLine(String file, Configuration conf) throws IOException {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(open(file, conf), StandardCharsets.UTF_8))) {
-            String line = r.readLine();
-            if (line != null && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                line = line.substring(1);
+        try (InputStream in = new BufferedInputStream(open(file, conf), 1 << 16)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            boolean any = false;
+            while ((b = in.read()) >= 0 && b != '\n') {
+                line.write(b);
+                any = true;
             }
-            return line;
+            if (!any && b < 0) {
+                return null;
+            }
+            String s = line.toString(StandardCharsets.UTF_8);
+            if (s.endsWith("\r")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            return s.startsWith("\uFEFF") ? s.substring(1) : s;
         }
+    }
+
+    /**
+     * The lines of a (possibly compressed) text file as raw bytes, in file order, each with its byte offset: records end
+     * at LF only. Hadoop's default line reader also ends a line at a lone CR, which would cut a field holding one into
+     * fragments and shift every later line number; here a lone CR stays inside its line (the text policy makes it a
+     * space), and the CR of a CRLF ending stays at the line's end for the readers to strip.
+     */
+    public static JavaPairRDD<Long, byte[]> lines(JavaSparkContext sc, String file) {
+        JobConf conf = new JobConf(sc.hadoopConfiguration());
+        conf.set("textinputformat.record.delimiter", "\n");
+        FileInputFormat.setInputPaths(conf, file);
+        return sc.hadoopRDD(conf, TextInputFormat.class, LongWritable.class, Text.class)
+                .mapToPair(t -> new Tuple2<>(t._1().get(), t._2().copyBytes()));
     }
 
     /** A path with a scheme or a leading '/' is taken as is; anything else is under {@code root}. */

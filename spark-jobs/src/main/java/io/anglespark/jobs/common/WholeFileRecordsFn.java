@@ -20,25 +20,27 @@ import java.util.function.Function;
  * Reads formats whose records span lines (quoted multi-line CSV, JSON arrays) one whole file per task,
  * from {@code sc.binaryFiles}: the file (decompressed by its codec) is decoded as UTF-8 and handed to a
  * record splitter, whose records are streamed out and the file closed when they are exhausted. Such
- * files cannot be split between tasks; parallelism comes from having several files. Invalid UTF-8
- * sequences become U+FFFD and are added to {@code invalidUtf8}, which the job reports.
+ * files cannot be split between tasks; parallelism comes from having several files. Each invalid UTF-8
+ * byte reaches the splitter as its escape ({@link EscapingUtf8Reader}): the splitter checks each record
+ * with {@link io.anglespark.prep.clean.TextPolicy#checkEscapedBytes} and quarantines the ones holding one.
  *
  * @param <T> what one record becomes
  */
 public final class WholeFileRecordsFn<T> implements FlatMapFunction<Tuple2<String, PortableDataStream>, T> {
 
-    /** Splits a file's text into records and parses them; serializable so Spark can ship it. */
+    /**
+     * Splits a file's text into records and parses them; serializable so Spark can ship it. The text holds each invalid
+     * UTF-8 byte as its escape; a record holding one is rejected as {@code invalid_utf8} before it is parsed.
+     */
     @FunctionalInterface
     public interface Splitter<T> extends Serializable {
         Iterator<T> records(String file, Reader text);
     }
 
     private final Splitter<T> splitter;
-    private final org.apache.spark.util.LongAccumulator invalidUtf8;
 
-    public WholeFileRecordsFn(Splitter<T> splitter, org.apache.spark.util.LongAccumulator invalidUtf8) {
+    public WholeFileRecordsFn(Splitter<T> splitter) {
         this.splitter = splitter;
-        this.invalidUtf8 = invalidUtf8;
     }
 
     @Override
@@ -47,7 +49,7 @@ public final class WholeFileRecordsFn<T> implements FlatMapFunction<Tuple2<Strin
         CompressionCodec codec = new CompressionCodecFactory(data.getConfiguration()).getCodec(new Path(file._1()));
         InputStream raw = data.open();
         InputStream in = codec == null ? raw : codec.createInputStream(raw);
-        CountingUtf8Reader decoded = new CountingUtf8Reader(in);
+        EscapingUtf8Reader decoded = new EscapingUtf8Reader(in);
         Reader reader = new BufferedReader(decoded, 1 << 16);
         Iterator<T> records = splitter.records(file._1(), reader);
         return new Iterator<>() {
@@ -60,7 +62,6 @@ public final class WholeFileRecordsFn<T> implements FlatMapFunction<Tuple2<Strin
                     open = false;
                     try {
                         reader.close();
-                        invalidUtf8.add(decoded.replaced());
                     } catch (IOException e) {
                         throw new UncheckedIOException("closing " + file._1(), e);
                     }

@@ -2,6 +2,7 @@ package io.anglespark.jobs.embed;
 
 import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigReader;
+import io.anglespark.jobs.common.EmptyInput;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.serve.Engine;
 import io.anglespark.model.serve.LongTextPolicy;
@@ -20,7 +21,7 @@ import java.io.Serializable;
  *                          the id {@code <id>/<column>})
  * @param where             a Spark SQL condition selecting the input rows to embed (null: all)
  * @param csvHeader         CSV: the first line names the columns (else columns are _c0, _c1, ...)
- * @param csvDelimiter      CSV: the field separator
+ * @param csvDelimiter      CSV: the field separator, one character (not a quote, CR or LF)
  * @param model             model reference (registered name, trained .zip, ONNX export folder; Hadoop paths allowed)
  * @param engine            dl4j or onnxruntime
  * @param pooling           pooling override; null for the model's own
@@ -34,11 +35,12 @@ import java.io.Serializable;
  * @param rowsPerFile       rows per Parquet file (about)
  * @param quarantineRawChars characters of a quarantined row's text kept
  * @param failInSlice       test hook: every task embedding that slice throws (-1: off)
+ * @param emptyInput        an input that yields no rows (after {@code where}): fail the run naming it, or warn
  */
 public record EmbedConfig(String inputPath, Format format, String idColumn, java.util.List<String> textColumns, String where, boolean csvHeader, String csvDelimiter,
                           String output, boolean overwrite, String model, Engine engine, Pooling pooling, LongTextPolicy policy,
                           boolean normalize, int batchSize, int bucketTexts, int ortThreads, long sliceRows, int partitions, int rowsPerFile,
-                          int quarantineRawChars, double progressIntervalSeconds, int failInSlice) implements Serializable {
+                          int quarantineRawChars, double progressIntervalSeconds, int failInSlice, EmptyInput emptyInput) implements Serializable {
 
     public static final String ROOT = "embed";
 
@@ -81,8 +83,8 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
         ConfigReader csv = in.section("csv");
         boolean header = csv.bool("header", true);
         String delimiter = csv.string("delimiter", ",");
-        if (delimiter.isEmpty()) {
-            throw csv.invalid("delimiter", "''", "must not be empty");
+        if (delimiter.length() != 1 || "\"\r\n".contains(delimiter)) {
+            throw csv.invalid("delimiter", "'" + delimiter + "'", "must be one character, not a quote, CR or LF");
         }
         String output = r.requiredString("output");
         boolean overwrite = r.bool("overwrite", false);
@@ -123,8 +125,9 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
         int rawChars = r.section("quarantine").intIn("raw-max-chars", 1000, 0, 1_000_000);
         double progress = r.doubleIn("progress-interval-s", 10, 0.1, 3600);
         int failInSlice = r.section("testing").intIn("fail-in-slice", -1, -1, Integer.MAX_VALUE);
+        EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
         r.rejectUnknownKeys();
         return new EmbedConfig(path, format, id, java.util.List.copyOf(texts), where, header, delimiter, output, overwrite, model, engine, pooling, policy, normalize, batch,
-                bucket, ortThreads, sliceRows, partitions, rowsPerFile, rawChars, progress, failInSlice);
+                bucket, ortThreads, sliceRows, partitions, rowsPerFile, rawChars, progress, failInSlice, emptyInput);
     }
 }

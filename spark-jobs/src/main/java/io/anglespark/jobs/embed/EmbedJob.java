@@ -1,11 +1,11 @@
 package io.anglespark.jobs.embed;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
+import io.anglespark.jobs.common.ParquetInputs;
 import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.ProgressListener;
 import io.anglespark.jobs.common.RunManifest;
@@ -17,7 +17,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -36,12 +35,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -52,8 +47,8 @@ import static org.apache.spark.sql.functions.col;
  * Embeds texts with ids into Parquet, incrementally.
  *
  * <pre>
- * read (parquet | csv | jsonl, any Hadoop path) -> check rows -> quarantine (malformed, missing id or text,
- *   one id with different texts) -> one row per id -> text_sha256
+ * read (parquet | csv | jsonl, any Hadoop path; EmbedInput) -> check rows -> quarantine (malformed, invalid UTF-8,
+ *   unpaired surrogate, missing id or text, one id with different texts) -> one row per id -> text_sha256
  *   -> skip (id, text_sha256) already in the output for this model_id
  *   -> reuse the stored vector of a text already embedded under another id
  *   -> slices by text hash, each: distinct texts -> embed (model cached per executor JVM, length-bucketed)
@@ -107,6 +102,7 @@ public final class EmbedJob implements Callable<Integer> {
             .add("text", DataTypes.StringType, true)
             .add("file", DataTypes.StringType, false)
             .add("problem", DataTypes.StringType, true)
+            .add("detail", DataTypes.StringType, true)
             .add("raw", DataTypes.StringType, false);
 
     private static final StructType EMBEDDED = new StructType()
@@ -177,10 +173,12 @@ public final class EmbedJob implements Callable<Integer> {
         boolean newSettings = VectorSettings.check(out, modelId, cfg, hadoop);
 
         // ---- read and check
-        Dataset<Row> input = read(spark, cfg, files.stream().map(HadoopFs.InputFile::path).toArray(String[]::new));
-        Dataset<Row> checked = spark.createDataFrame(input.javaRDD().map(new CheckRowFn(cfg.quarantineRawChars())), CHECKED)
+        Dataset<Row> input = EmbedInput.read(spark, cfg, files.stream().map(HadoopFs.InputFile::path).toList(), hadoop);
+        Dataset<Row> checked = spark.createDataFrame(input.javaRDD().map(new CheckRowFn(cfg.idColumn(), cfg.quarantineRawChars())), CHECKED)
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        long read = checked.count();
+        long read = ParquetInputs.action("input " + cfg.inputPath(), checked::count);
+        cfg.emptyInput().check("input " + cfg.inputPath() + (cfg.where() == null ? "" : " (where " + cfg.where() + ")"), read,
+                EmbedConfig.ROOT + ".empty-input", LOG);
         Dataset<Row> valid = checked.filter(col("problem").isNull()).select("id", "text");
         Dataset<Row> perId = valid.groupBy("id").agg(functions.count(functions.lit(1)).as("n"),
                 functions.countDistinct("text").as("texts"), functions.first("text").as("text")).persist(StorageLevel.MEMORY_AND_DISK());
@@ -190,7 +188,8 @@ public final class EmbedJob implements Callable<Integer> {
         long duplicatesMerged = dupStats.isNullAt(0) ? 0 : dupStats.getLong(0);
         long uniqueIds = dupStats.isNullAt(1) ? 0 : dupStats.getLong(1);
         Dataset<Row> quarantine = checked.filter(col("problem").isNotNull())
-                .select(col("file"), col("id"), col("problem").as("reason"), functions.lit("").as("detail"), col("raw"))
+                .select(col("file"), col("id"), col("problem").as("reason"), functions.coalesce(col("detail"), functions.lit("")).as("detail"),
+                        col("raw"))
                 .unionByName(checked.filter(col("problem").isNull()).join(perId.filter(col("texts").gt(1)).select(col("id"), col("n"), col("texts")), "id")
                         .select(col("file"), col("id"), functions.lit(EmbedRows.DUPLICATE_ID_CONFLICT).as("reason"),
                                 functions.concat(functions.lit("the id appears "), col("n"), functions.lit(" times with "), col("texts"),
@@ -341,66 +340,16 @@ public final class EmbedJob implements Callable<Integer> {
         }
     }
 
-    private static Dataset<Row> read(SparkSession spark, EmbedConfig cfg, String[] paths) {
-        String id = cfg.idColumn();
-        List<String> texts = cfg.textColumns();
-        Dataset<Row> df;
-        Column corrupt = functions.lit(null).cast(DataTypes.StringType);
-        switch (cfg.format()) {
-            case PARQUET -> df = spark.read().parquet(paths);
-            case CSV -> df = spark.read().option("header", cfg.csvHeader()).option("sep", cfg.csvDelimiter()).option("multiLine", true)
-                    .option("quote", "\"").option("escape", "\"")
-                    .option("mode", "PERMISSIVE").option("inferSchema", false).csv(paths);
-            case JSONL -> {
-                StructType schema = new StructType().add(id, DataTypes.StringType);
-                for (String t : texts) {
-                    schema = schema.add(t, DataTypes.StringType);
-                }
-                df = spark.read().schema(schema.add("_corrupt_record", DataTypes.StringType))
-                        .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", "_corrupt_record").json(paths);
-                corrupt = col("_corrupt_record");
-            }
-            default -> throw new IllegalStateException("format " + cfg.format());
-        }
-        Set<String> columns = new HashSet<>(Arrays.asList(df.columns()));
-        List<String> needed = new ArrayList<>(List.of(id));
-        needed.addAll(texts);
-        for (String c : needed) {
-            if (!columns.contains(c)) {
-                throw new HadoopFs.InputException("input " + cfg.inputPath() + " has no column '" + c + "' (columns: " + columns + "); set "
-                        + "embed.input." + (c.equals(id) ? "id-column" : texts.size() > 1 ? "text-columns" : "text-column"));
-            }
-        }
-        if (cfg.where() != null) {
-            try {
-                df = df.where(cfg.where());
-            } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
-                throw new ConfigException("config key 'embed.input.where' = \"" + cfg.where() + "\": not a Spark SQL condition on the input's "
-                        + "columns " + columns + ": " + e.getMessage(), e);
-            }
-        }
-        Dataset<Row> out = null;
-        for (String t : texts) {
-            Column rowId = col(quote(id)).cast(DataTypes.StringType);
-            if (texts.size() > 1) {
-                rowId = functions.concat(rowId, functions.lit("/" + t));
-            }
-            Dataset<Row> one = df.select(rowId.as("id"), col(quote(t)).cast(DataTypes.StringType).as("text"), corrupt.as("corrupt"),
-                    functions.input_file_name().as("file"));
-            out = out == null ? one : out.unionAll(one);
-        }
-        return out;
-    }
-
-    private static String quote(String column) {
-        return "`" + column.replace("`", "``") + "`";
-    }
-
-    /** Marks each input row with its problem, keeping a clipped raw form for the quarantine. */
+    /**
+     * Turns each text of the input ({@link EmbedInput#TEXTS}) into a checked row: the reader's problem, else the text policy
+     * on id and text, else missing values.
+     */
     static final class CheckRowFn implements org.apache.spark.api.java.function.Function<Row, Row> {
+        private final String idColumn;
         private final int rawChars;
 
-        CheckRowFn(int rawChars) {
+        CheckRowFn(String idColumn, int rawChars) {
+            this.idColumn = idColumn;
             this.rawChars = rawChars;
         }
 
@@ -408,10 +357,19 @@ public final class EmbedJob implements Callable<Integer> {
         public Row call(Row r) {
             String id = r.isNullAt(0) ? null : r.getString(0);
             String text = r.isNullAt(1) ? null : r.getString(1);
-            String corrupt = r.isNullAt(2) ? null : r.getString(2);
-            String problem = EmbedRows.problem(id, text, corrupt);
-            String raw = EmbedRows.clip(corrupt != null ? corrupt : text, rawChars);
-            return RowFactory.create(id, text, r.isNullAt(3) ? "" : r.getString(3), problem, raw);
+            String file = r.isNullAt(2) ? "" : r.getString(2);
+            EmbedRows.Problem p = r.isNullAt(6) ? null : new EmbedRows.Problem(r.getString(6), r.isNullAt(7) ? "" : r.getString(7));
+            if (p == null) {
+                p = EmbedRows.textProblem(id, r.isNullAt(4) ? null : (byte[]) r.get(4), "id column '" + idColumn + "'");
+            }
+            if (p == null) {
+                p = EmbedRows.textProblem(text, r.isNullAt(5) ? null : (byte[]) r.get(5), "text column '" + r.getString(3) + "'");
+            }
+            if (p == null) {
+                p = EmbedRows.problem(id, text);
+            }
+            String raw = EmbedRows.clip(r.isNullAt(8) ? text : r.getString(8), rawChars);
+            return RowFactory.create(id, text, file, p == null ? null : p.reason(), p == null ? null : p.detail(), raw);
         }
     }
 

@@ -3,6 +3,7 @@ package io.anglespark.jobs.evaluate;
 import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.ConfigReader;
+import io.anglespark.jobs.common.EmptyInput;
 import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
@@ -26,9 +27,11 @@ import java.util.Set;
  * @param sets        the evaluation sets
  * @param plots       the scatter plots
  * @param rejectionExamples rejected rows per set whose location and detail the report quotes
+ * @param emptyInput  what a set that yields no rows (after its filters) does: fail the run naming it, or warn
  */
 public record EvaluateConfig(String dataRoot, String output, boolean overwrite, List<ModelRef> models, EncoderSettings encoder,
-                             List<SetSpec> sets, Plots plots, int rejectionExamples, double progressIntervalSeconds)
+                             List<SetSpec> sets, Plots plots, int rejectionExamples, double progressIntervalSeconds,
+                             EmptyInput emptyInput)
         implements Serializable {
 
     public static final String ROOT = "evaluate";
@@ -170,8 +173,9 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
 
         int examples = r.section("report").intIn("rejection-examples", 5, 0, 1000);
         double progress = r.doubleIn("progress-interval-s", 10, 0.1, 3600);
+        EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
         r.rejectUnknownKeys();
-        return new EvaluateConfig(dataRoot, output, overwrite, models, encoder, sets, plots, examples, progress);
+        return new EvaluateConfig(dataRoot, output, overwrite, models, encoder, sets, plots, examples, progress, emptyInput);
     }
 
     private static ModelRef model(ConfigReader r, String entry) {

@@ -96,6 +96,8 @@ public final class EvaluateJob implements Callable<Integer> {
         List<EvalSet> sets = new ArrayList<>();
         for (EvaluateConfig.SetSpec s : cfg.sets()) {
             EvalSet set = SetReader.read(spark, s, files.get(s.name()), cfg.rejectionExamples());
+            cfg.emptyInput().check("set '" + s.name() + "' (" + s.path() + (s.sources() == null ? "" : ", sources " + s.sources())
+                    + (s.split() == null ? "" : ", split " + s.split().label()) + ")", set.rowsRead(), EvaluateConfig.ROOT + ".empty-input", LOG);
             sets.add(set);
             LOG.info("set {}: {} rows read, {} pairs, {} distinct texts, {} rejected {}", s.name(), set.rowsRead(), set.pairs().size(),
                     set.pairs().texts().size(), set.rejectedTotal(), set.rejected());

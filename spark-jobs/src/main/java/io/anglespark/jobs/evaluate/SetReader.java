@@ -1,6 +1,7 @@
 package io.anglespark.jobs.evaluate;
 
 import io.anglespark.jobs.common.HadoopFs;
+import io.anglespark.jobs.common.ParquetInputs;
 import io.anglespark.model.metrics.ScoredPairs;
 import io.anglespark.prep.read.InputFormat;
 import io.anglespark.prep.read.RecordReader;
@@ -8,9 +9,6 @@ import io.anglespark.prep.read.SemEvalStsFormat;
 import io.anglespark.prep.read.SickFormat;
 import io.anglespark.prep.read.StsBenchmarkFormat;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -38,6 +36,7 @@ final class SetReader {
     }
 
     static EvalSet read(SparkSession spark, EvaluateConfig.SetSpec spec, List<HadoopFs.InputFile> files, int examples) throws IOException {
+        String what = "set '" + spec.name() + "'";
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<JavaRDD<EvalRow>> parts = new ArrayList<>();
         if (spec.format().parquet()) {
@@ -52,7 +51,7 @@ final class SetReader {
         }
         List<EvalRow> rows = new ArrayList<>();
         for (JavaRDD<EvalRow> part : parts) {
-            rows.addAll(part.collect());
+            rows.addAll(ParquetInputs.action(what, part::collect));
         }
         ScoredPairs.Builder pairs = new ScoredPairs.Builder();
         Map<String, Long> rejected = new TreeMap<>();
@@ -79,7 +78,7 @@ final class SetReader {
         };
     }
 
-    /** A text file's rows in line order; null for an empty file of a format with a header. */
+    /** A text file's rows in line order (lines cut at LF only, {@link HadoopFs#lines}); null for an empty file of a format with a header. */
     private static JavaRDD<EvalRow> lines(JavaSparkContext sc, EvaluateConfig.SetSpec spec, String file) throws IOException {
         Configuration hadoop = sc.hadoopConfiguration();
         InputFormat format = lineFormat(spec.format());
@@ -97,8 +96,7 @@ final class SetReader {
             throw new HadoopFs.InputException("set '" + spec.name() + "': " + e.getMessage(), e);
         }
         boolean skipHeader = format.hasHeader();
-        return sc.hadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class)
-                .map(t -> t._2().copyBytes())
+        return HadoopFs.lines(sc, file).values()
                 .zipWithIndex()
                 .filter(t -> !skipHeader || t._2() > 0)
                 .map(new ReadFns.ParseLineFn(file, reader));
@@ -106,7 +104,7 @@ final class SetReader {
 
     private static JavaRDD<EvalRow> parquet(SparkSession spark, EvaluateConfig.SetSpec spec, List<HadoopFs.InputFile> files) {
         String[] paths = files.stream().map(HadoopFs.InputFile::path).toArray(String[]::new);
-        Dataset<Row> df = spark.read().parquet(paths);
+        Dataset<Row> df = ParquetInputs.read(spark, "set '" + spec.name() + "'", paths);
         Set<String> columns = new HashSet<>(List.of(df.columns()));
         List<String> needed = new ArrayList<>(List.of("text1", "text2", "label"));
         if (spec.sources() != null) {

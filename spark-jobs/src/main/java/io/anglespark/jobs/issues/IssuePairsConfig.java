@@ -3,6 +3,7 @@ package io.anglespark.jobs.issues;
 import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.ConfigReader;
+import io.anglespark.jobs.common.EmptyInput;
 import io.anglespark.prep.clean.CleaningRules;
 import io.anglespark.prep.issues.DuplicateSignals;
 import io.anglespark.prep.issues.LinksFile;
@@ -18,12 +19,14 @@ import java.util.Set;
 /**
  * The issue-pairs job's configuration, read from the {@code issue-pairs} object of a HOCON file
  * ({@code conf/issue-pairs.conf} documents every key). Immutable; every value validated on load.
+ *
+ * @param emptyInput what an input (issues, comments, tracker or links file) that yields no rows does: fail, or warn
  */
 public record IssuePairsConfig(String dataRoot, String output, boolean overwrite, List<GitHubInput> github,
                                List<TrackerInput> trackers, DuplicateSignals signals, boolean appendComments,
                                boolean stripTemplates, CleaningRules cleaning, boolean transitive,
                                NegativeSampler negatives, SplitAssigner split, int quarantineRawChars, int rowsPerFile,
-                               double progressIntervalSeconds) implements Serializable {
+                               double progressIntervalSeconds, EmptyInput emptyInput) implements Serializable {
 
     public static final String ROOT = "issue-pairs";
 
@@ -109,9 +112,10 @@ public record IssuePairsConfig(String dataRoot, String output, boolean overwrite
         int rawChars = r.section("quarantine").intIn("raw-max-chars", 1000, 0, 1_000_000);
         int rowsPerFile = r.intIn("rows-per-file", 1_000_000, 1, Integer.MAX_VALUE);
         double progress = r.doubleIn("progress-interval-s", 10, 0.1, 3600);
+        EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
         r.rejectUnknownKeys();
         return new IssuePairsConfig(dataRoot, output, overwrite, github, trackers, signals, appendComments, strip, cleaning,
-                transitive, negatives, new SplitAssigner(seed, dev, test), rawChars, rowsPerFile, progress);
+                transitive, negatives, new SplitAssigner(seed, dev, test), rawChars, rowsPerFile, progress, emptyInput);
     }
 
     private static TrackerInput tracker(ConfigReader t, String dataRoot, DuplicateSignals signals) {

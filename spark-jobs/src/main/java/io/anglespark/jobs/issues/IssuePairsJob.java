@@ -37,7 +37,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -62,7 +61,9 @@ import java.util.concurrent.Callable;
  * links CSV (several ids per field) ------> directed links --+   |
  * "Duplicate of #N" in body/comments ---------------------->-+--+--> links whose both ends exist -> undirected edges
  * edges -> clusters (union-find) -> split per cluster -> positives (linked, or all in cluster) + seeded negatives
- * every row's fate -> ledger (rows read == written + quarantined + dropped, per input)
+ * every row's fate -> ledger (rows read == written + quarantined + dropped, per input); an input with no rows fails
+ * the run naming it (issue-pairs.empty-input = fail) or is warned about (warn)
+ * text policy: a record with invalid UTF-8 is quarantined (invalid_utf8), a text with an unpaired surrogate too
  * </pre>
  *
  * Memory: issue texts stay distributed; the driver collects issue keys only (edges, flagged keys, the
@@ -107,7 +108,6 @@ public final class IssuePairsJob implements Callable<Integer> {
         SparkSessions.attachProgress(spark, cfg.progressIntervalSeconds());
         RunManifest manifest = new RunManifest("issue-pairs", spark, cfg);
         int rawChars = cfg.quarantineRawChars();
-        LongAccumulator invalidUtf8 = sc.sc().longAccumulator("invalid UTF-8 sequences replaced");
 
         // ---- inputs, checked before anything is written
         Map<String, List<HadoopFs.InputFile>> files = new TreeMap<>();
@@ -137,11 +137,11 @@ public final class IssuePairsJob implements Callable<Integer> {
         List<JavaRDD<Parsed<List<DuplicateLink>>>> linkParts = new ArrayList<>();
         for (IssuePairsConfig.GitHubInput g : cfg.github()) {
             for (HadoopFs.InputFile f : files.get(g.name())) {
-                issueParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.GitHubObjects<Issue>(g.name(), issueReader::read, rawChars)));
+                issueParts.add(wholeFile(sc, f.path(), new ReadFns.GitHubObjects<Issue>(g.name(), issueReader::read, rawChars)));
             }
             if (g.comments() != null) {
                 for (HadoopFs.InputFile f : files.get(g.commentsInput())) {
-                    commentParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.GitHubObjects<IssueComment>(g.commentsInput(), commentReader::read, rawChars)));
+                    commentParts.add(wholeFile(sc, f.path(), new ReadFns.GitHubObjects<IssueComment>(g.commentsInput(), commentReader::read, rawChars)));
                 }
             }
         }
@@ -149,7 +149,7 @@ public final class IssuePairsJob implements Callable<Integer> {
             for (HadoopFs.InputFile f : files.get(t.name())) {
                 List<String> header = csvHeader(t.name(), f.path(), hadoop);
                 if (header != null) {
-                    issueParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.TrackerIssues(t.name(), bind(t.name(), f.path(),
+                    issueParts.add(wholeFile(sc, f.path(), new ReadFns.TrackerIssues(t.name(), bind(t.name(), f.path(),
                             () -> t.mapping().bind(f.path(), header)), rawChars)));
                 }
             }
@@ -157,7 +157,7 @@ public final class IssuePairsJob implements Callable<Integer> {
                 for (HadoopFs.InputFile f : files.get(t.linksInput())) {
                     List<String> header = csvHeader(t.linksInput(), f.path(), hadoop);
                     if (header != null) {
-                        linkParts.add(wholeFile(sc, invalidUtf8, f.path(), new ReadFns.TrackerLinks(t.linksInput(), bind(t.linksInput(), f.path(),
+                        linkParts.add(wholeFile(sc, f.path(), new ReadFns.TrackerLinks(t.linksInput(), bind(t.linksInput(), f.path(),
                                 () -> t.linkColumns().bind(f.path(), header)), rawChars)));
                     }
                 }
@@ -169,11 +169,11 @@ public final class IssuePairsJob implements Callable<Integer> {
         for (JavaRDD<? extends Parsed<?>> rdd : List.of(issues, comments, linkRows)) {
             rdd.map(p -> p.ref().input()).countByValue().forEach(ledger::addRead);
         }
-        manifest.stage("read");
-        if (invalidUtf8.value() > 0) {
-            LOG.warn("{} invalid UTF-8 sequences in the inputs were replaced by U+FFFD (files read whole cannot quarantine a single line)",
-                    invalidUtf8.value());
+        for (Map.Entry<String, List<HadoopFs.InputFile>> in : files.entrySet()) {
+            cfg.emptyInput().check("input '" + in.getKey() + "' (" + in.getValue().stream().map(HadoopFs.InputFile::path).toList() + ")",
+                    ledger.read(in.getKey()), IssuePairsConfig.ROOT + ".empty-input", LOG);
         }
+        manifest.stage("read");
 
         List<JavaPairRDD<RowRef, Fate>> fates = new ArrayList<>();
         List<JavaRDD<Outputs.Quarantined>> quarantine = new ArrayList<>();
@@ -289,7 +289,6 @@ public final class IssuePairsJob implements Callable<Integer> {
             ledger.fates(in).forEach(c::put);
         }
         manifest.root().set("result", manifest.toJson(report.summary()));
-        manifest.root().put("invalid_utf8_sequences_replaced", invalidUtf8.value());
         output.produce(out -> {
             ParquetOut.write(spark, pairRows, specs.size(), cfg.rowsPerFile(), Outputs.PAIRS, out + "/pairs");
             ParquetOut.write(spark, issueRows, docCount, cfg.rowsPerFile(), ISSUES, out + "/issues");
@@ -307,8 +306,8 @@ public final class IssuePairsJob implements Callable<Integer> {
         return report;
     }
 
-    private static <T> JavaRDD<T> wholeFile(JavaSparkContext sc, LongAccumulator invalidUtf8, String file, WholeFileRecordsFn.Splitter<T> splitter) {
-        return sc.binaryFiles(file, 1).flatMap(new WholeFileRecordsFn<>(splitter, invalidUtf8));
+    private static <T> JavaRDD<T> wholeFile(JavaSparkContext sc, String file, WholeFileRecordsFn.Splitter<T> splitter) {
+        return sc.binaryFiles(file, 1).flatMap(new WholeFileRecordsFn<>(splitter));
     }
 
     private static <T> JavaRDD<T> union(JavaSparkContext sc, List<JavaRDD<T>> parts) {

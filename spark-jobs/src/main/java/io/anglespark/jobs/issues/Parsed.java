@@ -4,6 +4,7 @@ import io.anglespark.jobs.common.Outputs;
 import io.anglespark.prep.Outcome;
 import io.anglespark.prep.Rejection;
 import io.anglespark.prep.RowRef;
+import io.anglespark.prep.clean.TextPolicy;
 
 import java.io.Serializable;
 
@@ -17,8 +18,9 @@ record Parsed<T>(RowRef ref, T value, Rejection rejection, String raw) implement
         return rejected(ref, ((Outcome.Rejected<T>) outcome).rejection(), raw, rawChars);
     }
 
+    /** The raw record is kept as a preview: cut to {@code rawChars}, invalid bytes shown as U+FFFD. */
     static <T> Parsed<T> rejected(RowRef ref, Rejection rejection, String raw, int rawChars) {
-        String r = raw == null ? "" : raw;
+        String r = raw == null ? "" : TextPolicy.displayable(raw);
         return new Parsed<>(ref, null, rejection, r.length() <= rawChars ? r : r.substring(0, rawChars));
     }
 

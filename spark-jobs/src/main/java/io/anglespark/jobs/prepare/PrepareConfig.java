@@ -3,6 +3,7 @@ package io.anglespark.jobs.prepare;
 import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.ConfigReader;
+import io.anglespark.jobs.common.EmptyInput;
 import io.anglespark.prep.clean.CleaningRules;
 import io.anglespark.prep.pair.DuplicateResolver.ConflictPolicy;
 import io.anglespark.prep.pair.SplitAssigner;
@@ -25,11 +26,13 @@ import java.util.Set;
  * @param hashSplit            split assignment for inputs with {@code split = hash}
  * @param quarantineRawChars   raw text kept per quarantined row
  * @param rowsPerFile          rows per output Parquet file (about); fewer, larger files than one per partition
+ * @param emptyInput           what an input that yields no rows does: fail the run naming it, or warn
  */
 public record PrepareConfig(String dataRoot, String output, boolean overwrite, List<InputSpec> inputs,
                             CleaningRules cleaning, boolean normalizeScores, ConflictPolicy conflictPolicy,
                             boolean removeOverlapFromTrain, boolean nliPairs, boolean nliTriplets, Double neutralLabel,
-                            SplitAssigner hashSplit, int quarantineRawChars, int rowsPerFile, double progressIntervalSeconds)
+                            SplitAssigner hashSplit, int quarantineRawChars, int rowsPerFile, double progressIntervalSeconds,
+                            EmptyInput emptyInput)
         implements Serializable {
 
     public static final String ROOT = "prepare";
@@ -96,6 +99,7 @@ public record PrepareConfig(String dataRoot, String output, boolean overwrite, L
         int rawChars = r.section("quarantine").intIn("raw-max-chars", 1000, 0, 1_000_000);
         int rowsPerFile = r.intIn("rows-per-file", 1_000_000, 1, Integer.MAX_VALUE);
         double progress = r.doubleIn("progress-interval-s", 10, 0.1, 3600);
+        EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
 
         for (InputSpec in : inputs) {
             boolean genericWithoutRange = in.format().generic() && in.fields().mapping().labelRange() == null
@@ -107,6 +111,6 @@ public record PrepareConfig(String dataRoot, String output, boolean overwrite, L
         }
         r.rejectUnknownKeys();
         return new PrepareConfig(dataRoot, output, overwrite, inputs, cleaning, normalize, policy, removeOverlap,
-                nliPairs, nliTriplets, neutralLabel, assigner, rawChars, rowsPerFile, progress);
+                nliPairs, nliTriplets, neutralLabel, assigner, rawChars, rowsPerFile, progress, emptyInput);
     }
 }

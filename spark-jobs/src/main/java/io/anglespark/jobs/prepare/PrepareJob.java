@@ -9,6 +9,7 @@ import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
 import io.anglespark.jobs.common.OutputFolder;
+import io.anglespark.jobs.common.ParquetInputs;
 import io.anglespark.jobs.common.ParquetOut;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
@@ -25,16 +26,16 @@ import io.anglespark.prep.pair.DuplicateResolver;
 import io.anglespark.prep.read.InputFormat;
 import io.anglespark.prep.read.RecordReader;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -57,12 +58,13 @@ import java.util.concurrent.Callable;
  * Prepares training and evaluation sets from the configured corpora.
  *
  * <pre>
- * read (per file, strict UTF-8, line numbers) -> reader -> cleaner -> split
+ * read (per file, lines cut at LF only, strict UTF-8, line numbers) -> reader -> cleaner (text policy) -> split
  *   -> rejected rows ........................................ quarantine
  *   -> scored + NLI rows -> (source, split, pair) groups -> duplicate policy -> dev/test overlap -> pairs
  *   -> NLI rows -> (source, split, premise) groups -> triplets
  *   -> format B / C rows -> exact-duplicate removal -> positives / triplets
  * every row's fate -> ledger: rows read == written + quarantined + dropped, per input, or the job fails
+ * an input with no rows fails the run naming it (prepare.empty-input = fail), or is warned about (warn)
  * </pre>
  *
  * {@link #main} parses the command line and configuration; {@link #run} does the work and is what tests call.
@@ -126,7 +128,11 @@ public final class PrepareJob implements Callable<Integer> {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Ledger ledger = new Ledger();
         cfg.inputs().forEach(in -> ledger.addRead(in.name(), 0));
-        rows.map(r -> r.ref().input()).countByValue().forEach(ledger::addRead);
+        ParquetInputs.action("prepare input", () -> rows.map(r -> r.ref().input()).countByValue()).forEach(ledger::addRead);
+        for (InputSpec in : cfg.inputs()) {
+            cfg.emptyInput().check("input '" + in.name() + "' (" + in.path() + ")", ledger.read(in.name()),
+                    PrepareConfig.ROOT + ".empty-input", LOG);
+        }
         long totalRead = cfg.inputs().stream().mapToLong(in -> ledger.read(in.name())).sum();
         double readSeconds = manifest.stage("read");
         LOG.info("read {} rows from {} inputs in {}s ({} rows/s)", totalRead, cfg.inputs().size(),
@@ -261,18 +267,34 @@ public final class PrepareJob implements Callable<Integer> {
         });
     }
 
-    /** One input file as rows; null for an empty file of a format with a header (nothing to read). */
+    /**
+     * One input file as rows; null for an empty file of a format with a header (nothing to read). Text files are cut
+     * into lines at LF only ({@link HadoopFs#lines}); Parquet string columns are checked as UTF-8 on their bytes, which
+     * Spark keeps as written (its strings would show invalid bytes as U+FFFD).
+     */
     private static JavaRDD<ReadRow> readFile(SparkSession spark, JavaSparkContext sc, Configuration hadoop, InputSpec in,
                                              String file, ExampleCleaner cleaner, PrepareConfig cfg) throws IOException {
         if (in.format() == InputSpec.Format.PARQUET) {
-            Dataset<Row> df = spark.read().parquet(file);
+            Dataset<Row> df = ParquetInputs.read(spark, "input '" + in.name() + "'", file);
             Set<String> columns = new HashSet<>(List.of(df.columns()));
+            List<String> checked = new ArrayList<>();
             for (String col : in.fields().mapping().sourceColumns()) {
                 if (!columns.contains(col)) {
                     throw new HadoopFs.InputException("input '" + in.name() + "': file " + file + " has no column '" + col + "' (columns: " + columns + ")");
                 }
+                if (df.schema().apply(col).dataType() == DataTypes.StringType) {
+                    checked.add(col);
+                }
             }
-            return df.javaRDD().zipWithIndex().map(new ParseParquetRowFn(in, file, cleaner, cfg.hashSplit(), cfg.quarantineRawChars()));
+            List<Column> select = new ArrayList<>();
+            for (String c : df.columns()) {
+                select.add(functions.col(quote(c)));
+            }
+            for (String c : checked) {
+                select.add(functions.col(quote(c)).cast(DataTypes.BinaryType).as(ParseParquetRowFn.BYTES + c));
+            }
+            return df.select(select.toArray(Column[]::new)).javaRDD().zipWithIndex()
+                    .map(new ParseParquetRowFn(in, file, df.columns().length, checked, cleaner, cfg.hashSplit(), cfg.quarantineRawChars()));
         }
         InputFormat format = Formats.lineFormat(in);
         String header = null;
@@ -290,11 +312,14 @@ public final class PrepareJob implements Callable<Integer> {
             throw new HadoopFs.InputException("input '" + in.name() + "': " + e.getMessage(), e);
         }
         boolean skipHeader = format.hasHeader();
-        return sc.hadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class)
-                .map(t -> t._2().copyBytes())
+        return HadoopFs.lines(sc, file).values()
                 .zipWithIndex()
                 .filter(t -> !skipHeader || t._2() > 0)
                 .map(new ParseLineFn(in, file, reader, cleaner, cfg.hashSplit(), cfg.quarantineRawChars()));
+    }
+
+    private static String quote(String column) {
+        return "`" + column.replace("`", "``") + "`";
     }
 
     private static <T> T union(List<T> parts, java.util.function.BinaryOperator<T> op) {

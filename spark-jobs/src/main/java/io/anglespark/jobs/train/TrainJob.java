@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.HadoopRunFolder;
+import io.anglespark.jobs.common.ParquetInputs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
@@ -208,7 +209,12 @@ public final class TrainJob implements Callable<Integer> {
             rows = rows.filter(functions.col("source").isin(cfg.sources().toArray()));
         }
         String id = cfg.format() == TargetFormat.A ? "pair_id" : "id";
-        List<Row> collected = new ArrayList<>(rows.collectAsList());
+        List<Row> collected = new ArrayList<>(ParquetInputs.action("train input " + path, rows::collectAsList));
+        if (collected.isEmpty()) {
+            throw new HadoopFs.InputException("train input " + path + " (split train" + (cfg.sources().isEmpty() ? "" : ", sources "
+                    + cfg.sources()) + ") yields no rows: nothing to train on; check " + TrainJobConfig.ROOT + ".input and "
+                    + TrainJobConfig.ROOT + ".sources");
+        }
         collected.sort(Comparator.comparing(r -> r.<String>getAs(id)));
         List<TrainingExample> out = new ArrayList<>(collected.size());
         for (Row r : collected) {
@@ -240,7 +246,7 @@ public final class TrainJob implements Callable<Integer> {
         if (cfg.devSource() != null) {
             rows = rows.filter(functions.col("source").equalTo(cfg.devSource()));
         }
-        List<Row> collected = new ArrayList<>(rows.collectAsList());
+        List<Row> collected = new ArrayList<>(ParquetInputs.action("dev input " + path, rows::collectAsList));
         collected.sort(Comparator.comparing(r -> r.<String>getAs("pair_id")));
         int stride = cfg.devMaxPairs() == 0 ? 1 : Math.max(1, collected.size() / cfg.devMaxPairs());
         List<TrainingExample> out = new ArrayList<>();
@@ -253,6 +259,8 @@ public final class TrainJob implements Callable<Integer> {
                     + (cfg.devSource() == null ? "" : " and source " + cfg.devSource()) + "; Spearman needs at least 3");
         }
         if (out.isEmpty()) {
+            cfg.emptyInput().check("dev input " + path + " (split " + cfg.devSplit() + (cfg.devSource() == null ? "" : ", source " + cfg.devSource())
+                    + ")", 0, TrainJobConfig.ROOT + ".empty-input", LOG);
             LOG.warn("dev input {}: no pairs with split {}{}; no dev evaluation, model.zip is the last epoch's model", path, cfg.devSplit(),
                     cfg.devSource() == null ? "" : " and source " + cfg.devSource());
         }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.ConfigReader;
+import io.anglespark.jobs.common.EmptyInput;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
@@ -43,13 +44,16 @@ import java.util.Locale;
  * @param keepCheckpoints  complete checkpoints kept (the newest)
  * @param maxRunSeconds    after this many seconds of this run, checkpoint and stop (0: no limit)
  * @param stopAfterSteps   after this many steps (over all runs), checkpoint and stop (0: no limit)
+ * @param emptyInput       dev pairs that yield no rows: fail the run naming the dev input, or warn (no dev evaluation);
+ *                         train examples that yield no rows always fail (there is nothing to train on)
  */
 public record TrainJobConfig(String input, TargetFormat format, List<String> sources, LabelScale labelScale,
                              String devInput, String devSource, String devSplit, int devMaxPairs,
                              String model, Pooling pooling, int layers, RandomShape random, String warmStart,
                              TrainConfig training, int workers, int averagingFrequency, int prefetch, String storageLevel,
                              boolean collectStats, int checkpointEverySteps, int keepCheckpoints, long maxRunSeconds,
-                             int stopAfterSteps, String output, boolean overwrite, boolean resume, double progressIntervalSeconds)
+                             int stopAfterSteps, String output, boolean overwrite, boolean resume, double progressIntervalSeconds,
+                             EmptyInput emptyInput)
         implements Serializable {
 
     public static final String ROOT = "train";
@@ -173,10 +177,11 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
                     + "the output's checkpoints, overwrite deletes them; choose one");
         }
         double progress = r.doubleIn("progress-interval-s", 30, 0.1, 86_400);
+        EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
         r.rejectUnknownKeys();
         return new TrainJobConfig(input, format, sources == null ? List.of() : sources, scale, devInput == null ? input : devInput, devSource,
                 devSplit, devMaxPairs, model, pooling, layers, random, warmStart, training, workers, freq, prefetch, storage, stats, every, keep,
-                maxRunSeconds, stopAfter, output, overwrite, resume, progress);
+                maxRunSeconds, stopAfter, output, overwrite, resume, progress, emptyInput);
     }
 
     private static LabelScale labelScale(ConfigReader r, String name) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anglespark.jobs.TestSpark;
 import io.anglespark.jobs.common.ConfigException;
+import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
 import io.anglespark.model.BertConfig;
@@ -18,6 +19,10 @@ import io.anglespark.model.serve.TextEmbedder;
 import io.anglespark.prep.SharedData;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -300,6 +305,99 @@ class EmbedJobTest {
         assertTrue(assertThrows(ConfigException.class, () -> EmbedJob.run(spark, config(parquet, dir.resolve("pairs-bad"),
                 "embed.input.format=parquet", "embed.input.id-column=pair_id", "embed.input.text-columns=[text1, text2]",
                 "embed.input.where=\"no_such_column = 1\""))).getMessage().contains("embed.input.where"));
+    }
+
+    @Test
+    void invalidUtf8AndUnpairedSurrogatesAreQuarantinedInEveryFormatWhileAWrittenReplacementCharacterIsEmbedded() throws IOException {
+        byte[] bad = {(byte) 0xC3, '('};
+        java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
+        csv.writeBytes("id,text\n1,A plain sentence.\n2,bad ".getBytes(StandardCharsets.UTF_8));
+        csv.writeBytes(bad);                                                                                  // line 3: text
+        csv.writeBytes(" byte\n3,\"quoted ".getBytes(StandardCharsets.UTF_8));
+        csv.write(0xFF);                                                                                      // line 4: text
+        csv.writeBytes(" inside\"\n4,a lone\rCR stays in its row\r\n".getBytes(StandardCharsets.UTF_8));        // line 5
+        csv.writeBytes(bad);                                                                                  // line 6: id
+        csv.writeBytes("5,the id is bad\n6,a written \uFFFD is a character\n7,\"never closed\n".getBytes(StandardCharsets.UTF_8));
+        Path csvFile = Files.write(dir.resolve("policy.csv"), csv.toByteArray());
+        EmbedReport c = EmbedJob.run(spark, config(csvFile, dir.resolve("policy-csv"), "embed.input.format=csv"));
+        assertEquals(7, c.read(), "seven records: the lone CR splits none");
+        assertEquals(Map.of(EmbedRows.INVALID_UTF8, 3L, EmbedRows.MALFORMED, 1L), c.quarantined());
+        assertEquals(java.util.Set.of("1", "4", "6"), vectors(c.output()).keySet());
+        Map<String, String> csvDetails = details(c.output());
+        assertEquals("line 3: text column 'text': invalid UTF-8 byte 0xC3 at character 5", csvDetails.get("2"));
+        assertEquals("line 4: text column 'text': invalid UTF-8 byte 0xFF at character 8", csvDetails.get("3"));
+        assertTrue(csvDetails.values().contains("line 6: id column 'id': invalid UTF-8 byte 0xC3 at character 1"), csvDetails.toString());
+        assertEquals(EmbedRows.sha256("a written \uFFFD is a character"), sha(c.output(), "6"), "embedded as written");
+        assertEquals(EmbedRows.sha256("a lone\rCR stays in its row"), sha(c.output(), "4"), "CRLF's CR dropped, the lone CR kept");
+
+        java.io.ByteArrayOutputStream jsonl = new java.io.ByteArrayOutputStream();
+        jsonl.writeBytes((json("1", "fine") + "\n{\"id\":\"2\",\"text\":\"bad ").getBytes(StandardCharsets.UTF_8));
+        jsonl.write(0xFF);                                                                                    // line at byte 25, offset 22
+        jsonl.writeBytes(("\"}\n{\"id\":\"3\",\"text\":\"half \\ud800 a pair\"}\n{\"id\":\"4\",\"text\":\"an escaped \\ufffd\"}\n"
+                + json("5", "a written \uFFFD") + "\n\n{\"id\":\"6\",\"text\":\"raw\rCR\"}\r\n").getBytes(StandardCharsets.UTF_8));
+        Path jsonFile = Files.write(dir.resolve("policy.jsonl"), jsonl.toByteArray());
+        EmbedReport j = EmbedJob.run(spark, config(jsonFile, dir.resolve("policy-jsonl")));
+        assertEquals(6, j.read(), "six records: the blank line is none, the raw CR splits none");
+        assertEquals(Map.of(EmbedRows.INVALID_UTF8, 1L, EmbedRows.UNPAIRED_SURROGATE, 1L, EmbedRows.MALFORMED, 1L), j.quarantined());
+        assertEquals(java.util.Set.of("1", "4", "5"), vectors(j.output()).keySet());
+        Map<String, String> jsonDetails = details(j.output());
+        assertTrue(allDetails(j.output()).containsAll(List.of("line at byte 25: invalid UTF-8 byte 0xFF at byte offset 22",
+                "line at byte 163: not valid JSON at column 23: 'Illegal unquoted character ((CTRL-CHAR, code 13)): has to be escaped using ba...'")),
+                allDetails(j.output()).toString());
+        assertEquals("line at byte 51: text field 'text' has an unpaired surrogate U+D800 at character 6", jsonDetails.get("3"));
+
+        StructType bytes = new StructType().add("id", DataTypes.StringType).add("b", DataTypes.BinaryType);
+        Path parquet = dir.resolve("policy.parquet");
+        spark.createDataFrame(List.of(RowFactory.create("1", "fine".getBytes(StandardCharsets.UTF_8)),
+                        RowFactory.create("2", new byte[]{'x', (byte) 0xC3, '('}),
+                        RowFactory.create("3", "a written \uFFFD".getBytes(StandardCharsets.UTF_8))), bytes)
+                .select(functions.col("id"), functions.col("b").cast(DataTypes.StringType).as("text")).coalesce(1).write().parquet(parquet.toString());
+        EmbedReport p = EmbedJob.run(spark, config(parquet, dir.resolve("policy-parquet"), "embed.input.format=parquet"));
+        assertEquals(3, p.read());
+        assertEquals(Map.of(EmbedRows.INVALID_UTF8, 1L), p.quarantined());
+        assertEquals(java.util.Set.of("1", "3"), vectors(p.output()).keySet());
+        assertEquals("text column 'text': invalid UTF-8 byte 0xC3 at byte offset 1", details(p.output()).get("2"));
+        for (EmbedReport r : List.of(c, j, p)) {
+            assertEquals(r.read(), r.uniqueIds() + r.duplicatesMerged() + r.quarantinedTotal(), "the counts add up");
+            assertEquals(r.quarantinedTotal(), spark.read().parquet(r.output() + "/" + EmbedJob.QUARANTINE_DIR).count());
+        }
+    }
+
+    @Test
+    void anEmptyInputFailsNamingItUnlessWarnAndAJunkParquetFileFailsInOneLineNamingIt() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "id,text\n");
+        HadoopFs.InputException e = assertThrows(HadoopFs.InputException.class,
+                () -> EmbedJob.run(spark, config(empty, dir.resolve("empty-out"), "embed.input.format=csv")));
+        assertTrue(e.getMessage().contains(empty.toString()) && e.getMessage().contains("embed.empty-input"), e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("empty-out").resolve(EmbedJob.EMBEDDINGS)), "nothing written");
+        EmbedReport warned = EmbedJob.run(spark, config(empty, dir.resolve("empty-out"), "embed.input.format=csv", "embed.empty-input=warn"));
+        assertEquals(0, warned.read());
+        assertEquals(0, warned.written());
+
+        byte[] junk = new byte[1500];
+        new java.util.Random(5).nextBytes(junk);
+        Path file = Files.write(Files.createDirectories(dir.resolve("junk")).resolve("part-0.parquet"), junk);
+        HadoopFs.InputException j = assertThrows(HadoopFs.InputException.class,
+                () -> EmbedJob.run(spark, config(dir.resolve("junk"), dir.resolve("junk-out"), "embed.input.format=parquet")));
+        assertTrue(j.getMessage().contains(file.toString()) && j.getMessage().contains("is not a readable Parquet file")
+                && !j.getMessage().contains("\n"), j.getMessage());
+    }
+
+    static List<String> allDetails(String out) {
+        return spark.read().parquet(out + "/" + EmbedJob.QUARANTINE_DIR).select("detail").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    }
+
+    /** The quarantine's details by id (for rows that have one). */
+    static Map<String, String> details(String out) {
+        Map<String, String> m = new HashMap<>();
+        for (Row r : spark.read().parquet(out + "/" + EmbedJob.QUARANTINE_DIR).collectAsList()) {
+            m.put(r.getString(1), r.getString(3));
+        }
+        return m;
+    }
+
+    static String sha(String out, String id) {
+        return spark.read().parquet(out + "/" + EmbedJob.EMBEDDINGS).filter(functions.col("id").equalTo(id)).first().getString(1);
     }
 
     static Map<String, float[]> vectors(String out) {

@@ -297,6 +297,45 @@ class EvaluateJobTest {
     }
 
     @Test
+    void aLoneCrInsideARawCorpusLineIsTextAndLaterLinesKeepTheirNumbers() throws Exception {
+        Path f = dir.resolve("cr/sts-cr.tsv");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, "main-captions\tMSRvid\t2012test\t0001\t4.0\tA man is\rplaying a flute.\tA man plays the flute.\n"
+                + "main-captions\tMSRvid\t2012test\t0002\t1.0\tA dog runs.\tA cat\rsleeps.\r\n"
+                + "main-captions\tMSRvid\t2012test\t0003\t9.0\tOut of range.\tBad score.\n");
+        EvaluateConfig.SetSpec spec = new EvaluateConfig.SetSpec("cr", EvaluateConfig.Format.STSB, f.toString(), null, null);
+        EvalSet set = SetReader.read(spark, spec, HadoopFs.listInputFiles("cr", f.toString(), new Configuration()), 5);
+        assertEquals(3, set.rowsRead(), "three lines, three rows");
+        assertEquals(2, set.pairs().size());
+        assertTrue(set.pairs().texts().contains("A man is\rplaying a flute."), "raw texts are scored as written: " + set.pairs().texts());
+        assertTrue(set.pairs().texts().contains("A cat\rsleeps."), "the CR of CRLF is dropped, the lone CR kept");
+        assertTrue(set.examples().get(0).location().endsWith("sts-cr.tsv:3"), set.examples().toString());
+    }
+
+    @Test
+    void aSetThatYieldsNoRowsFailsNamingItBeforeAnyModelIsOpenedUnlessWarn() throws Exception {
+        String noTrain = "evaluate.sets=[{name=hadoop-train, format=issue-pairs, path=\"" + dir.resolve("issues/pairs") + "\", split=train}]";
+        Path o = dir.resolve("out-empty-set");
+        HadoopFs.InputException e = assertThrows(HadoopFs.InputException.class, () -> EvaluateJob.run(spark, config(o, List.of(noTrain))));
+        assertTrue(e.getMessage().contains("set 'hadoop-train'") && e.getMessage().contains("split train")
+                && e.getMessage().contains("evaluate.empty-input"), e.getMessage());
+        assertFalse(Files.exists(o.resolve("report.json")));
+        EvaluateReport warned = EvaluateJob.run(spark, config(o, List.of(noTrain, "evaluate.empty-input=warn")));
+        assertEquals(0, warned.set("hadoop-train").rowsRead());
+    }
+
+    @Test
+    void aJunkParquetFileInAPairsSetFailsInOneLineNamingTheFile() throws Exception {
+        byte[] junk = new byte[1024];
+        new java.util.Random(9).nextBytes(junk);
+        Path file = Files.write(Files.createDirectories(dir.resolve("junk-pairs")).resolve("part-0.parquet"), junk);
+        EvaluateConfig cfg = config(dir.resolve("out-junk"), List.of("evaluate.sets=[{name=junk, format=pairs, path=\"" + file.getParent() + "\"}]"));
+        HadoopFs.InputException e = assertThrows(HadoopFs.InputException.class, () -> EvaluateJob.run(spark, cfg));
+        assertTrue(e.getMessage().startsWith("set 'junk': ") && e.getMessage().contains(file.toString()) && !e.getMessage().contains("\n"),
+                e.getMessage());
+    }
+
+    @Test
     void aMissingModelFailsBeforeAnyOutputIsWritten() throws Exception {
         Path o = dir.resolve("out-missing-model");
         EvaluateConfig cfg = config(o, List.of("evaluate.models=[\"" + dir.resolve("no/such/model.zip") + "\"]"));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,6 +122,72 @@ class IssuePairsHostileInputTest {
         for (String p : List.of("demo:110~111", "demo:111~112", "demo:110~112", "demo:101~102", "demo:106~107")) {
             assertEquals(1, pairs.filter(col("pair_id").equalTo(p).and(col("label").equalTo(1.0))).count(), p);
         }
+    }
+
+    @Test
+    void theTextPolicyQuarantinesInvalidUtf8AndUnpairedSurrogatesAndALoneCrSplitsNoRecord() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("policy"));
+        java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
+        csv.writeBytes("Summary,Issue id,Status,Priority,Resolution,Created,Resolved,Affects Version/s,Description\n".getBytes(UTF_8));
+        csv.writeBytes("Fine,201,Open,Major,,,,,\"A fine report.\"\n".getBytes(UTF_8));                           // line 2
+        csv.writeBytes("Bad bytes,202,Open,Major,,,,,\"Broken ".getBytes(UTF_8));
+        csv.writeBytes(new byte[]{(byte) 0xC3, '(', '"', '\n'});                                                     // line 3
+        csv.writeBytes("A lone\rCR,203,Open,Major,,,,,Unquoted\rtoo\r\n".getBytes(UTF_8));                            // line 4
+        csv.writeBytes("Last,204,Open,Major,,,,,\"The last report.\"\n".getBytes(UTF_8));                           // line 5
+        Path tracker = Files.write(in.resolve("tracker.csv"), csv.toByteArray());
+        java.io.ByteArrayOutputStream gh = new java.io.ByteArrayOutputStream();
+        String repo = "\"repository_url\":\"https://api.github.com/repos/acme/gadgets\"";
+        gh.writeBytes(("{" + repo + ",\"number\":1,\"title\":\"One\",\"body\":\"Fine.\"}\n").getBytes(UTF_8));
+        gh.writeBytes(("{" + repo + ",\"number\":2,\"title\":\"Two\",\"body\":\"Half \\ud800 a pair.\"}\n").getBytes(UTF_8));
+        gh.writeBytes(("{" + repo + ",\"number\":3,\"title\":\"Three\",\"body\":\"Bad ").getBytes(UTF_8));
+        gh.writeBytes(new byte[]{(byte) 0xFF, '"', '}', '\n'});
+        gh.writeBytes(("{" + repo + ",\"number\":4,\"title\":\"Four\",\"body\":\"NUL\\u0000between.\"}\n").getBytes(UTF_8));
+        Path issues = Files.write(in.resolve("issues.jsonl"), gh.toByteArray());
+        IssuePairsConfig cfg = IssuePairsConfig.from(JobConfigs.load(SharedData.projectRoot().resolve("conf/issue-pairs.conf").toString(),
+                List.of("issue-pairs.github=[{name=gh, issues=\"" + issues + "\"}]",
+                        "issue-pairs.trackers=[{name=jira, project=demo, issues=\"" + tracker + "\", links=null}]",
+                        "issue-pairs.output=" + in.resolve("out")), new Configuration()));
+        IssuePairsReport r = IssuePairsJob.run(spark, cfg);
+        Ledger l = r.ledger();
+        assertEquals(4, l.read("jira"), "four records: the lone CRs end none");
+        assertEquals(Map.of("written", 3L, "quarantined:invalid_utf8", 1L), l.fates("jira"));
+        assertEquals(Map.of("written", 2L, "quarantined:invalid_utf8", 1L, "quarantined:unpaired_surrogate", 1L), l.fates("gh"));
+        for (String input : l.inputs()) {
+            assertEquals(l.read(input), l.settled(input), input);
+        }
+        Dataset<Row> q = spark.read().parquet(in.resolve("out/quarantine").toString());
+        assertEquals(r.quarantined(), q.count());
+        Row bad = q.filter(col("input").equalTo("jira")).first();
+        assertTrue(bad.<String>getAs("location").endsWith("tracker.csv:3"), bad.toString());
+        assertEquals("field 'Description' (9): invalid UTF-8 byte 0xC3 at character 8", bad.getAs("detail"));
+        assertTrue(bad.<String>getAs("raw").contains("Broken \uFFFD("), "the preview shows the bad byte as U+FFFD: " + bad.getAs("raw"));
+        assertEquals("record: invalid UTF-8 byte 0xFF at character 102",
+                q.filter(col("location").endsWith("issues.jsonl:3")).first().getAs("detail"));
+        assertEquals("unpaired_surrogate", q.filter(col("location").endsWith("issues.jsonl:2")).first().getAs("reason"));
+        Dataset<Row> docs = spark.read().parquet(in.resolve("out/issues").toString());
+        assertEquals("A lone CR Unquoted too", docs.filter(col("id").equalTo("203")).first().getAs("text"));
+        assertEquals("Four NUL between.", docs.filter(col("id").equalTo("4")).first().getAs("text"));
+    }
+
+    @Test
+    void anInputThatYieldsNoRowsFailsNamingItUnlessWarn() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("empty"));
+        Path tracker = Files.writeString(in.resolve("header-only.csv"), "Summary,Issue id,Description\n");
+        Path issues = dir.resolve("github-issues.jsonl"); // copied by run()
+        List<String> o = new java.util.ArrayList<>(List.of("issue-pairs.github=[{name=gh, issues=\"" + issues + "\"}]",
+                "issue-pairs.trackers=[{name=jira, project=demo, issues=\"" + tracker + "\", links=null}]",
+                "issue-pairs.output=" + in.resolve("out")));
+        String conf = SharedData.projectRoot().resolve("conf/issue-pairs.conf").toString();
+        io.anglespark.jobs.common.HadoopFs.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.anglespark.jobs.common.HadoopFs.InputException.class,
+                () -> IssuePairsJob.run(spark, IssuePairsConfig.from(JobConfigs.load(conf, o, new Configuration()))));
+        assertTrue(e.getMessage().contains("input 'jira'") && e.getMessage().contains("header-only.csv")
+                && e.getMessage().contains("issue-pairs.empty-input"), e.getMessage());
+        assertTrue(!Files.exists(in.resolve("out/_run.json")));
+        o.add("issue-pairs.empty-input=warn");
+        IssuePairsReport r = IssuePairsJob.run(spark, IssuePairsConfig.from(JobConfigs.load(conf, o, new Configuration())));
+        assertEquals(0, r.ledger().read("jira"));
+        assertTrue(r.ledger().read("gh") > 0);
     }
 
     @Test

@@ -33,9 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Input a hostile or careless user would give: truncated lines, invalid UTF-8, a 10 MB line, binary
- * garbage, wrong column counts, NaN and negative scores, empty files, malformed JSON, a Parquet file
- * with nulls. The job must finish, put each bad row in the quarantine with its reason at its
- * {@code file:line}, write the good rows, and account for every row.
+ * garbage, wrong column counts, NaN and negative scores, empty files (accepted here with
+ * {@code prepare.empty-input = warn}), malformed JSON, a Parquet file with nulls, a lone CR inside a field,
+ * NUL bytes between words, an unpaired surrogate escaped in JSON, invalid UTF-8 in a Parquet string. The job
+ * must finish, put each bad row in the quarantine with its reason at its true {@code file:line}, write the good
+ * rows, and account for every row. Without {@code warn}, an empty input fails the run naming it, and a file
+ * named {@code .parquet} that is not Parquet fails it in one line naming the file.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrepareJobHostileInputTest {
@@ -93,15 +96,39 @@ class PrepareJobHostileInputTest {
         spark.createDataFrame(List.of(RowFactory.create("what is spark?", "a cluster engine"), RowFactory.create("null positive", null)), schema)
                 .coalesce(1).write().parquet(in.resolve("user-b.parquet").toString());
 
+        // Text policy: a lone CR inside a field (lines 2 and 3) is text, not a line break: 4 good pairs, the bad
+        // one quarantined at its true line 5 (a reader that also ends lines at CR saw 7 fragments). Line 4 ends
+        // in CRLF and holds a NUL byte between two words.
+        ByteArrayOutputStream cr = new ByteArrayOutputStream();
+        line(cr, "main-forum\tf\t2012\t0001\t1.0\tA cat sits on a mat.\tA cat is on a mat.");
+        line(cr, "main-forum\tf\t2012\t0002\t2.0\tA woman is\rslicing an onion.\tA woman cuts an onion.");
+        line(cr, "main-forum\tf\t2012\t0003\t3.0\tA boy plays a guitar.\tA boy is\rplaying guitar.");
+        cr.writeBytes("main-forum\tf\t2012\t0004\t4.0\ttwo\u0000dogs run.\tTwo dogs are running.\r\n".getBytes(StandardCharsets.UTF_8));
+        line(cr, "main-forum\tf\t2012\t0005\tNaN\tA bad score.\tStill bad.");
+        Files.write(in.resolve("sts-cr.csv"), cr.toByteArray());
+        // An unpaired surrogate escaped in JSON is quarantined, not written as '?'; an escaped NUL is a space.
+        Files.writeString(in.resolve("surrogate.jsonl"), String.join("\n",
+                "{\"sentence1\": \"A bird flies.\", \"sentence2\": \"An animal moves.\", \"gold_label\": \"entailment\"}",
+                "{\"sentence1\": \"A bird flies.\", \"sentence2\": \"Half a pair \\ud800 here.\", \"gold_label\": \"contradiction\"}",
+                "{\"sentence1\": \"A bird flies.\", \"sentence2\": \"A bird\\u0000sleeps.\", \"gold_label\": \"contradiction\"}") + "\n");
+        // Invalid UTF-8 in a Parquet string: Spark keeps the bytes; they are checked, not read as U+FFFD.
+        StructType bytes = new StructType().add("q", DataTypes.BinaryType).add("p", DataTypes.StringType);
+        spark.createDataFrame(List.of(RowFactory.create("valid query".getBytes(StandardCharsets.UTF_8), "a positive"),
+                        RowFactory.create(new byte[]{'b', 'a', 'd', (byte) 0xC3, '('}, "another positive")), bytes)
+                .select(col("q").cast(DataTypes.StringType).as("q"), col("p")).coalesce(1).write().parquet(in.resolve("user-utf8.parquet").toString());
+
         String inputs = "[{name=sts, source=stsb, format=stsb, path=\"" + in.resolve("sts-hostile.csv") + "\", split=train},"
                 + "{name=empty, format=stsb, path=\"" + in.resolve("empty.csv") + "\", split=dev},"
                 + "{name=empty-sick, format=sick, path=\"" + in.resolve("empty-sick.txt") + "\", split=dev},"
                 + "{name=semeval, format=semeval-sts, path=\"" + in.resolve("semeval.tsv") + "\", split=train},"
                 + "{name=nli, format=nli-jsonl, path=\"" + in.resolve("nli.jsonl") + "\", split=train},"
                 + "{name=user, format=csv, path=\"" + in.resolve("user.csv") + "\", split=hash, label-range=[0, 1], columns={text1=a, text2=b, label=score}},"
-                + "{name=user-b, format=parquet, target=b, path=\"" + in.resolve("user-b.parquet") + "\", split=test, columns={query=q, positive=p}}]";
+                + "{name=user-b, format=parquet, target=b, path=\"" + in.resolve("user-b.parquet") + "\", split=test, columns={query=q, positive=p}},"
+                + "{name=sts-cr, source=stsb, format=stsb, path=\"" + in.resolve("sts-cr.csv") + "\", split=dev},"
+                + "{name=surrogate, format=nli-jsonl, path=\"" + in.resolve("surrogate.jsonl") + "\", split=test},"
+                + "{name=user-utf8, format=parquet, target=b, path=\"" + in.resolve("user-utf8.parquet") + "\", split=dev, columns={query=q, positive=p}}]";
         PrepareConfig cfg = PrepareConfig.from(JobConfigs.load(SharedData.projectRoot().resolve("conf/prepare.conf").toString(),
-                List.of("prepare.inputs=" + inputs, "prepare.output=" + dir.resolve("out")), new Configuration()));
+                List.of("prepare.inputs=" + inputs, "prepare.output=" + dir.resolve("out"), "prepare.empty-input=warn"), new Configuration()));
         report = PrepareJob.run(spark, cfg);
         reasonByLocation = new TreeMap<>();
         for (Row r : spark.read().parquet(dir.resolve("out/quarantine").toString()).collectAsList()) {
@@ -174,13 +201,88 @@ class PrepareJobHostileInputTest {
         assertEquals(6, l.read("nli"));
         assertEquals(3, l.read("user"), "the header is not a row");
         assertEquals(2, l.read("user-b"));
+        assertEquals(3, l.read("surrogate"));
+        assertEquals(2, l.read("user-utf8"));
         long quarantineRows = spark.read().parquet(dir.resolve("out/quarantine").toString()).count();
         assertEquals(report.quarantined(), quarantineRows);
         assertEquals(1L, report.positives().get("user-b/test"));
         Dataset<Row> pairs = spark.read().parquet(dir.resolve("out/pairs").toString());
         assertEquals(1, pairs.filter(col("text1").equalTo("He said \"hi\".")).count());
         assertEquals(1, pairs.filter(col("text1").equalTo("Hello, world")).count());
-        assertEquals(1, spark.read().parquet(dir.resolve("out/triplets").toString()).count(), "one premise with an entailment and a contradiction");
+        Dataset<Row> triplets = spark.read().parquet(dir.resolve("out/triplets").toString());
+        assertEquals(1, triplets.filter(col("split").equalTo("train")).count(), "one premise with an entailment and a contradiction");
+        assertEquals(List.of("A bird sleeps."), triplets.filter(col("split").equalTo("test")).select("negative").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList(), "the quarantined contradiction is in no triplet");
+    }
+
+    @Test
+    void aLoneCrInsideAFieldIsASpaceAndEveryLineKeepsItsTrueNumber() {
+        Ledger l = report.ledger();
+        assertEquals(5, l.read("sts-cr"), "five lines, five rows: a lone CR ends no line");
+        assertEquals(Map.of("written", 4L, "quarantined:score_not_finite", 1L), l.fates("sts-cr"));
+        assertEquals("score_not_finite", reasonByLocation.get("sts-cr.csv:5"), reasonByLocation.toString());
+        assertTrue(reasonByLocation.keySet().stream().noneMatch(k -> k.startsWith("sts-cr.csv:") && !k.equals("sts-cr.csv:5")),
+                reasonByLocation.toString());
+        Dataset<Row> dev = spark.read().parquet(dir.resolve("out/pairs").toString()).filter(col("split").equalTo("dev"));
+        assertEquals(1, dev.filter(col("text1").equalTo("A woman is slicing an onion.")).count());
+        assertEquals(1, dev.filter(col("text2").equalTo("A boy is playing guitar.")).count());
+        assertEquals(1, dev.filter(col("pair_id").equalTo("sts-cr:3")).count(), "pair ids are the true line numbers");
+        assertEquals(0, dev.filter(col("text1").contains("\r").or(col("text2").contains("\r"))).count());
+    }
+
+    @Test
+    void aNulBetweenWordsIsASpaceNotGlue() {
+        Dataset<Row> pairs = spark.read().parquet(dir.resolve("out/pairs").toString());
+        assertEquals(1, pairs.filter(col("text1").equalTo("two dogs run.")).count(), "raw NUL byte in a TSV line");
+        assertEquals(1, pairs.filter(col("text2").equalTo("A bird sleeps.")).count(), "NUL escaped in JSON");
+        assertEquals(0, pairs.filter(col("text1").contains("twodogs").or(col("text2").contains("birdsleeps"))).count());
+    }
+
+    @Test
+    void anUnpairedSurrogateInJsonIsQuarantinedNamingFieldAndPosition() {
+        assertEquals("unpaired_surrogate", reasonByLocation.get("surrogate.jsonl:2"), reasonByLocation.toString());
+        assertEquals(Map.of("written", 2L, "quarantined:unpaired_surrogate", 1L), report.ledger().fates("surrogate"));
+        Row q = spark.read().parquet(dir.resolve("out/quarantine").toString()).filter(col("reason").equalTo("unpaired_surrogate")).first();
+        assertEquals("text2 has an unpaired surrogate U+D800 at character 13", q.getAs("detail"));
+        assertEquals(0, spark.read().parquet(dir.resolve("out/pairs").toString()).filter(col("text2").contains("?")).count(),
+                "no surrogate reached the output as '?'");
+    }
+
+    @Test
+    void invalidUtf8InAParquetStringIsQuarantinedNamingTheColumn() {
+        assertEquals(Map.of("written", 1L, "quarantined:invalid_utf8", 1L), report.ledger().fates("user-utf8"));
+        Row q = spark.read().parquet(dir.resolve("out/quarantine").toString()).filter(col("input").equalTo("user-utf8")).first();
+        assertEquals("invalid_utf8", q.getAs("reason"));
+        assertEquals("column 'q': invalid UTF-8 byte 0xC3 at byte offset 3", q.getAs("detail"));
+        assertTrue(q.<String>getAs("location").endsWith(":2"), q.<String>getAs("location"));
+    }
+
+    @Test
+    void anEmptyInputFailsTheRunNamingItByDefaultAndNothingIsWritten() {
+        Path out = dir.resolve("out-empty");
+        String empty = dir.resolve("in/empty.csv").toString();
+        PrepareConfig cfg = PrepareConfig.from(JobConfigs.load(SharedData.projectRoot().resolve("conf/prepare.conf").toString(),
+                List.of("prepare.inputs=[{name=sts, format=stsb, path=\"" + dir.resolve("in/sts-cr.csv") + "\"}, {name=nothing, format=stsb, path=\""
+                        + empty + "\"}]", "prepare.output=" + out), new Configuration()));
+        assertEquals(io.anglespark.jobs.common.EmptyInput.FAIL, cfg.emptyInput(), "fail is the default");
+        HadoopFs.InputException e = assertThrows(HadoopFs.InputException.class, () -> PrepareJob.run(spark, cfg));
+        assertTrue(e.getMessage().contains("input 'nothing'") && e.getMessage().contains(empty) && e.getMessage().contains("prepare.empty-input"),
+                e.getMessage());
+        assertTrue(!Files.exists(out.resolve("_run.json")) && !Files.exists(out.resolve("pairs")), "nothing is written");
+    }
+
+    @Test
+    void aJunkFileNamedParquetFailsInOneLineNamingTheFile() throws Exception {
+        byte[] junk = new byte[2048];
+        new Random(11).nextBytes(junk);
+        Path file = Files.write(Files.createDirectories(dir.resolve("junk")).resolve("junk.parquet"), junk);
+        PrepareConfig cfg = PrepareConfig.from(JobConfigs.load(SharedData.projectRoot().resolve("conf/prepare.conf").toString(),
+                List.of("prepare.inputs=[{name=junk, format=parquet, target=b, path=\"" + file + "\", split=test, columns={query=q, positive=p}}]",
+                        "prepare.output=" + dir.resolve("out-junk")), new Configuration()));
+        HadoopFs.InputException e = assertThrows(HadoopFs.InputException.class, () -> PrepareJob.run(spark, cfg));
+        assertTrue(e.getMessage().startsWith("input 'junk': ") && e.getMessage().contains(file.toString())
+                && e.getMessage().contains("is not a readable Parquet file"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.anglespark.jobs.common;
 
+import io.anglespark.prep.clean.TextPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class CountingUtf8ReaderTest {
+class EscapingUtf8ReaderTest {
 
     private static String readAll(Reader r) throws IOException {
         StringBuilder b = new StringBuilder();
@@ -25,13 +26,13 @@ class CountingUtf8ReaderTest {
     void validTextPassesThroughUnchangedAcrossBufferBoundaries() throws IOException {
         // 3- and 4-byte characters over several 64 KiB buffers, so sequences straddle the refills.
         String text = "héllo 世界 🙂 ".repeat(20_000);
-        CountingUtf8Reader r = new CountingUtf8Reader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        EscapingUtf8Reader r = new EscapingUtf8Reader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
         assertEquals(text, readAll(r));
-        assertEquals(0, r.replaced());
+        assertEquals(0, r.invalidBytes());
     }
 
     @Test
-    void eachInvalidSequenceBecomesOneReplacementCharacterAndIsCounted() throws IOException {
+    void eachInvalidByteBecomesItsEscapeNotAReplacementCharacter() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes("ok ".getBytes(StandardCharsets.UTF_8));
         b.write(0xFF);
@@ -41,17 +42,21 @@ class CountingUtf8ReaderTest {
         b.writeBytes(" end".getBytes(StandardCharsets.UTF_8));
         b.write(0xE2);
         b.write(0x82);
-        CountingUtf8Reader r = new CountingUtf8Reader(new ByteArrayInputStream(b.toByteArray()));
-        assertEquals("ok \uFFFD mid \uFFFD( end\uFFFD", readAll(r));
-        assertEquals(3, r.replaced());
+        EscapingUtf8Reader r = new EscapingUtf8Reader(new ByteArrayInputStream(b.toByteArray()));
+        String text = readAll(r);
+        assertEquals("ok \uDCFF mid \uDCC3( end\uDCE2\uDC82", text, "each byte of a truncated sequence is escaped");
+        assertEquals(4, r.invalidBytes());
+        assertEquals("field: invalid UTF-8 byte 0xFF at character 4",
+                ((io.anglespark.prep.Outcome.Rejected<String>) TextPolicy.checkEscapedBytes(text, "field")).rejection().detail());
+        assertEquals("ok \uFFFD mid \uFFFD( end\uFFFD\uFFFD", TextPolicy.displayable(text));
     }
 
     @Test
     void anEmptyStreamIsEmptyAndReadingPastTheEndStaysAtTheEnd() throws IOException {
-        CountingUtf8Reader r = new CountingUtf8Reader(new ByteArrayInputStream("a".getBytes(StandardCharsets.UTF_8)));
+        EscapingUtf8Reader r = new EscapingUtf8Reader(new ByteArrayInputStream("a".getBytes(StandardCharsets.UTF_8)));
         assertEquals("a", readAll(r));
         assertEquals(-1, r.read(new char[4], 0, 4));
         assertEquals(-1, r.read(new char[4], 0, 4));
-        assertEquals("", readAll(new CountingUtf8Reader(new ByteArrayInputStream(new byte[0]))));
+        assertEquals("", readAll(new EscapingUtf8Reader(new ByteArrayInputStream(new byte[0]))));
     }
 }

@@ -1,5 +1,7 @@
 package io.anglespark.jobs.common;
 
+import io.anglespark.prep.clean.TextPolicy;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -11,11 +13,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Decodes a UTF-8 stream for formats read whole (records span lines, so a bad byte cannot be tied to
- * one line before the record splitter runs): each invalid sequence becomes U+FFFD, as a lenient reader
- * would, but is counted, so the job can report how many it replaced instead of hiding them.
+ * Decodes a UTF-8 stream for formats read whole (records span lines, so a bad byte cannot be tied to one record
+ * before the record splitter runs): each byte of an invalid sequence becomes its escape
+ * {@link TextPolicy#escape(int)} (a lone low surrogate, which valid UTF-8 never decodes to), so the record holding it
+ * can be found and quarantined exactly afterwards ({@link TextPolicy#checkEscapedBytes}); nothing is replaced by
+ * U+FFFD.
  */
-final class CountingUtf8Reader extends Reader {
+final class EscapingUtf8Reader extends Reader {
     private final InputStream in;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -24,17 +28,17 @@ final class CountingUtf8Reader extends Reader {
     private final CharBuffer chars = CharBuffer.allocate(1 << 16);
     private boolean eof;
     private boolean flushed;
-    private long replaced;
+    private long invalidBytes;
 
-    CountingUtf8Reader(InputStream in) {
+    EscapingUtf8Reader(InputStream in) {
         this.in = in;
         bytes.flip();
         chars.flip();
     }
 
-    /** Invalid UTF-8 sequences replaced by U+FFFD so far. */
-    long replaced() {
-        return replaced;
+    /** Invalid bytes escaped so far. */
+    long invalidBytes() {
+        return invalidBytes;
     }
 
     @Override
@@ -72,9 +76,13 @@ final class CountingUtf8Reader extends Reader {
                 }
                 CoderResult r = decoder.decode(bytes, chars, eof);
                 if (r.isError()) {
-                    bytes.position(bytes.position() + r.length());
-                    chars.put('\uFFFD');
-                    replaced++;
+                    if (chars.remaining() < r.length()) {
+                        break;
+                    }
+                    for (int k = 0; k < r.length(); k++) {
+                        chars.put(TextPolicy.escape(bytes.get()));
+                    }
+                    invalidBytes += r.length();
                 } else if (eof && !bytes.hasRemaining()) {
                     decoder.flush(chars);
                     flushed = true;
