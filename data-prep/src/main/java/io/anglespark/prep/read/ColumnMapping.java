@@ -1,5 +1,6 @@
 package io.anglespark.prep.read;
 
+import io.anglespark.prep.ExampleShape;
 import io.anglespark.prep.ScoreRange;
 
 import java.io.Serializable;
@@ -9,14 +10,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Which source column feeds each field of a {@link TargetFormat}: {@code columns} maps every target field name
+ * Which source column feeds each field of a {@link ExampleShape}: {@code columns} maps every target field name
  * ({@code text1}, {@code query}, ...) to a source column name; {@code labelRange} is the closed range of format A's
  * label, or null for any finite number (it must be null for B and C).
  *
  * @throws IllegalArgumentException naming the target field when one lacks a column, when a key is not a field of
  *                                  the target, when two fields share a column, or when B or C is given a range
  */
-public record ColumnMapping(TargetFormat target, Map<String, String> columns, ScoreRange labelRange)
+public record ColumnMapping(ExampleShape target, Map<String, String> columns, ScoreRange labelRange)
         implements Serializable {
 
     public ColumnMapping {
@@ -41,7 +42,7 @@ public record ColumnMapping(TargetFormat target, Map<String, String> columns, Sc
                         + "' both map to column '" + column + "'");
             }
         }
-        if (labelRange != null && target != TargetFormat.A) {
+        if (labelRange != null && target != ExampleShape.SCORED_PAIR) {
             throw new IllegalArgumentException("a label range applies to format A only, not " + target);
         }
         columns = Map.copyOf(columns);
@@ -49,17 +50,17 @@ public record ColumnMapping(TargetFormat target, Map<String, String> columns, Sc
 
     /** Format A: (text1, text2, label) from the named columns; {@code labelRange} may be null. */
     public static ColumnMapping a(String text1, String text2, String label, ScoreRange labelRange) {
-        return new ColumnMapping(TargetFormat.A, Map.of("text1", text1, "text2", text2, "label", label), labelRange);
+        return new ColumnMapping(ExampleShape.SCORED_PAIR, Map.of("text1", text1, "text2", text2, "label", label), labelRange);
     }
 
     /** Format B: (query, positive) from the named columns. */
     public static ColumnMapping b(String query, String positive) {
-        return new ColumnMapping(TargetFormat.B, Map.of("query", query, "positive", positive), null);
+        return new ColumnMapping(ExampleShape.POSITIVE_PAIR, Map.of("query", query, "positive", positive), null);
     }
 
     /** Format C: (query, positive, negative) from the named columns. */
     public static ColumnMapping c(String query, String positive, String negative) {
-        return new ColumnMapping(TargetFormat.C, Map.of("query", query, "positive", positive, "negative", negative),
+        return new ColumnMapping(ExampleShape.TRIPLET, Map.of("query", query, "positive", positive, "negative", negative),
                 null);
     }
 

@@ -1,5 +1,6 @@
 package io.anglespark.prep.read;
 
+import io.anglespark.prep.ExampleShape;
 import io.anglespark.prep.Example;
 import io.anglespark.prep.Outcome;
 import io.anglespark.prep.Reason;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * User data in a delimited file with a header line, mapped to a {@link TargetFormat} by a {@link ColumnMapping}.
+ * User data in a delimited file with a header line, mapped to a {@link ExampleShape} by a {@link ColumnMapping}.
  * <ul>
  *   <li>{@link Dialect#TSV}: split on TAB only, quoting off ({@code "} is text);</li>
  *   <li>{@link Dialect#CSV}: RFC 4180 quoting within one line (quoted fields may hold commas and {@code ""}); a

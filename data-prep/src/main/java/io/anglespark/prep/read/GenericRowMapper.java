@@ -28,11 +28,11 @@ public record GenericRowMapper(ColumnMapping mapping) implements Serializable {
     /** @param column the record's value for a source column name, null when absent */
     public Outcome<Example> map(Function<String, ?> column) {
         return switch (mapping.target()) {
-            case A -> text(column, "text1").then(t1 -> text(column, "text2")
+            case SCORED_PAIR -> text(column, "text1").then(t1 -> text(column, "text2")
                     .then(t2 -> label(column).then(s -> Outcome.accept(Example.scored(t1, t2, s)))));
-            case B -> text(column, "query").then(q -> text(column, "positive")
+            case POSITIVE_PAIR -> text(column, "query").then(q -> text(column, "positive")
                     .then(p -> Outcome.accept(Example.positive(q, p))));
-            case C -> text(column, "query").then(q -> text(column, "positive")
+            case TRIPLET -> text(column, "query").then(q -> text(column, "positive")
                     .then(p -> text(column, "negative").then(n -> Outcome.accept(Example.triplet(q, p, n)))));
         };
     }

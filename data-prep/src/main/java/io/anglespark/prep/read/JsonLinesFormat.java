@@ -1,5 +1,6 @@
 package io.anglespark.prep.read;
 
+import io.anglespark.prep.ExampleShape;
 import io.anglespark.prep.Example;
 import io.anglespark.prep.Outcome;
 import io.anglespark.prep.Reason;
@@ -8,7 +9,7 @@ import java.util.Objects;
 
 /**
  * User data as JSON lines: no header, one JSON object per line ({@link Reason#INVALID_JSON} otherwise), mapped to
- * a {@link TargetFormat} by a {@link ColumnMapping} whose column names are the objects' top-level member names.
+ * a {@link ExampleShape} by a {@link ColumnMapping} whose column names are the objects' top-level member names.
  * String members are text, numbers are numbers (a label may be either), null counts as absent; the values go
  * through {@link GenericRowMapper}.
  */

@@ -1,5 +1,6 @@
 package io.anglespark.prep.read;
 
+import io.anglespark.prep.ExampleShape;
 import static io.anglespark.prep.JavaSerialization.roundTrip;
 import io.anglespark.prep.ScoreRange;
 import org.junit.jupiter.api.Test;
@@ -21,18 +22,18 @@ class ColumnMappingTest {
 
     @Test
     void aRequiredTargetFieldWithoutAColumnIsRejectedNamingTheField() {
-        assertRejectedNaming("'label'", () -> new ColumnMapping(TargetFormat.A, Map.of("text1", "a", "text2", "b"), null));
-        assertRejectedNaming("'negative'", () -> new ColumnMapping(TargetFormat.C, Map.of("query", "q", "positive", "p"), null));
+        assertRejectedNaming("'label'", () -> new ColumnMapping(ExampleShape.SCORED_PAIR, Map.of("text1", "a", "text2", "b"), null));
+        assertRejectedNaming("'negative'", () -> new ColumnMapping(ExampleShape.TRIPLET, Map.of("query", "q", "positive", "p"), null));
         assertRejectedNaming("'positive'", () -> ColumnMapping.b("q", " "));
         Map<String, String> withNull = new HashMap<>(Map.of("query", "q"));
         withNull.put("positive", null);
-        assertRejectedNaming("'positive'", () -> new ColumnMapping(TargetFormat.B, withNull, null));
+        assertRejectedNaming("'positive'", () -> new ColumnMapping(ExampleShape.POSITIVE_PAIR, withNull, null));
     }
 
     @Test
     void aFieldTheTargetDoesNotHaveIsRejected() {
         assertRejectedNaming("'negative'",
-                () -> new ColumnMapping(TargetFormat.B, Map.of("query", "q", "positive", "p", "negative", "n"), null));
+                () -> new ColumnMapping(ExampleShape.POSITIVE_PAIR, Map.of("query", "q", "positive", "p", "negative", "n"), null));
     }
 
     @Test
@@ -43,14 +44,14 @@ class ColumnMappingTest {
     @Test
     void aLabelRangeIsForFormatAOnly() {
         assertRejectedNaming("format A only",
-                () -> new ColumnMapping(TargetFormat.B, Map.of("query", "q", "positive", "p"), ScoreRange.STS));
+                () -> new ColumnMapping(ExampleShape.POSITIVE_PAIR, Map.of("query", "q", "positive", "p"), ScoreRange.STS));
         assertEquals(ScoreRange.STS, ColumnMapping.a("s1", "s2", "score", ScoreRange.STS).labelRange());
     }
 
     @Test
     void sourceColumnsFollowTheTargetFieldOrderAndTheMapIsACopy() {
         Map<String, String> columns = new HashMap<>(Map.of("negative", "neg", "query", "q", "positive", "pos"));
-        ColumnMapping m = new ColumnMapping(TargetFormat.C, columns, null);
+        ColumnMapping m = new ColumnMapping(ExampleShape.TRIPLET, columns, null);
         columns.put("query", "changed");
         assertEquals(List.of("q", "pos", "neg"), m.sourceColumns());
         assertEquals("pos", m.column("positive"));

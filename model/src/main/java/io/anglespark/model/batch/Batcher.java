@@ -1,7 +1,7 @@
 package io.anglespark.model.batch;
 
 import io.anglespark.model.tokenize.WordPieceTokenizer;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -50,7 +50,7 @@ import java.util.Set;
  * trains.
  */
 public final class Batcher {
-    private final TargetFormat format;
+    private final ExampleShape format;
     private final int examplesPerBatch;
     private final long seed;
     private final int padId;
@@ -64,7 +64,7 @@ public final class Batcher {
      * @param examplesPerBatch pairs (formats A, B) or triplets (C) per batch
      * @param maxLength        tokens per text including [CLS] and [SEP]
      */
-    public Batcher(List<TrainingExample> examples, TargetFormat format, WordPieceTokenizer tokenizer, int maxLength, int examplesPerBatch,
+    public Batcher(List<TrainingExample> examples, ExampleShape format, WordPieceTokenizer tokenizer, int maxLength, int examplesPerBatch,
                    long seed) {
         if (examplesPerBatch < 1) {
             throw new IllegalArgumentException("examplesPerBatch must be >= 1, got " + examplesPerBatch);
@@ -82,7 +82,7 @@ public final class Batcher {
         for (int i = 0; i < ids.length; i++) {
             TrainingExample e = this.examples.get(i);
             if (!e.fits(format)) {
-                throw new IllegalArgumentException("example " + i + " " + e + " is not a format-" + format + " example");
+                throw new IllegalArgumentException("example " + i + " " + e + " is not a " + format + " example");
             }
             ids[i] = new int[e.texts().size()][];
             for (int j = 0; j < ids[i].length; j++) {
@@ -96,7 +96,7 @@ public final class Batcher {
         return examples.size();
     }
 
-    public TargetFormat format() {
+    public ExampleShape format() {
         return format;
     }
 
@@ -106,7 +106,7 @@ public final class Batcher {
 
     /** Rows per example: 2 (formats A, B) or 3 (C). */
     public int rowsPerExample() {
-        return format == TargetFormat.C ? 3 : 2;
+        return format == ExampleShape.TRIPLET ? 3 : 2;
     }
 
     /** Tokens of example {@code i}'s longest text (after truncation). */
@@ -290,7 +290,7 @@ public final class Batcher {
                     inputIds[row * width + s] = t[s];
                     mask[row * width + s] = 1;
                 }
-                labels[row] = format == TargetFormat.A ? (float) examples.get(i).label() : 1f;
+                labels[row] = format == ExampleShape.SCORED_PAIR ? (float) examples.get(i).label() : 1f;
             }
         }
         INDArray[] features = {

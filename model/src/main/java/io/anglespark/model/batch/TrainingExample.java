@@ -1,6 +1,6 @@
 package io.anglespark.model.batch;
 
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 
 import java.io.Serializable;
 import java.util.List;
@@ -38,11 +38,11 @@ public record TrainingExample(List<String> texts, double label) implements Seria
     }
 
     /** Whether this example has the shape of {@code format}. */
-    public boolean fits(TargetFormat format) {
+    public boolean fits(ExampleShape format) {
         return switch (format) {
-            case A -> texts.size() == 2 && Double.isFinite(label);
-            case B -> texts.size() == 2;
-            case C -> texts.size() == 3;
+            case SCORED_PAIR -> texts.size() == 2 && Double.isFinite(label);
+            case POSITIVE_PAIR -> texts.size() == 2;
+            case TRIPLET -> texts.size() == 3;
         };
     }
 }

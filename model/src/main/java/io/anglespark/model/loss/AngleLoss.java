@@ -1,6 +1,6 @@
 package io.anglespark.model.loss;
 
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -41,7 +41,7 @@ public final class AngleLoss {
      */
     public static SDVariable total(SameDiff sd, SDVariable x, SDVariable y, AngleLossConfig c, long dim) {
         return switch (c.format()) {
-            case A -> {
+            case SCORED_PAIR -> {
                 SDVariable sum = null;
                 if (c.cosineWeight() > 0) {
                     sum = plus(sum, cosine(sd, x, y, c.cosineTau(), dim).mul(c.cosineWeight()));
@@ -54,8 +54,8 @@ public final class AngleLoss {
                 }
                 yield sum;
             }
-            case B -> contrastive(sd, x, TargetFormat.B, c.ibnTau(), dim);
-            case C -> formatC(sd, x, y, c, dim);
+            case POSITIVE_PAIR -> contrastive(sd, x, ExampleShape.POSITIVE_PAIR, c.ibnTau(), dim);
+            case TRIPLET -> formatC(sd, x, y, c, dim);
         };
     }
 
@@ -63,10 +63,10 @@ public final class AngleLoss {
         SDVariable sum = null;
         SDVariable cl = null;
         if (c.ibnWeight() > 0) {
-            cl = contrastive(sd, x, TargetFormat.C, c.ibnTau(), dim, false).mul(c.ibnWeight());
+            cl = contrastive(sd, x, ExampleShape.TRIPLET, c.ibnTau(), dim, false).mul(c.ibnWeight());
         }
         if (c.clnWeight() > 0) {
-            cl = plus(cl, contrastive(sd, x, TargetFormat.C, c.ibnTau(), dim, true).mul(c.clnWeight()));
+            cl = plus(cl, contrastive(sd, x, ExampleShape.TRIPLET, c.ibnTau(), dim, true).mul(c.clnWeight()));
         }
         if (cl != null) {
             sum = cl.div(2.0);
@@ -123,16 +123,16 @@ public final class AngleLoss {
      * The contrastive term of format B ((query, positive) rows) or format C ((query, positive, negative) rows,
      * hard negatives used).
      */
-    public static SDVariable contrastive(SameDiff sd, SDVariable x, TargetFormat format, double tau, long dim) {
-        if (format == TargetFormat.A) {
+    public static SDVariable contrastive(SameDiff sd, SDVariable x, ExampleShape format, double tau, long dim) {
+        if (format == ExampleShape.SCORED_PAIR) {
             throw new IllegalArgumentException("the contrastive term reads format B or C rows");
         }
-        return contrastive(sd, x, format, tau, dim, format == TargetFormat.C);
+        return contrastive(sd, x, format, tau, dim, format == ExampleShape.TRIPLET);
     }
 
     /** Format C's contrastive term over (query, positive) only ({@code withNegatives} false) or with the negatives. */
-    public static SDVariable contrastive(SameDiff sd, SDVariable x, TargetFormat format, double tau, long dim, boolean withNegatives) {
-        int group = format == TargetFormat.C ? 3 : 2;
+    public static SDVariable contrastive(SameDiff sd, SDVariable x, ExampleShape format, double tau, long dim, boolean withNegatives) {
+        int group = format == ExampleShape.TRIPLET ? 3 : 2;
         SDVariable qn = l2n(row(x, group, 0, dim));
         SDVariable pn = l2n(row(x, group, 1, dim));
         SDVariable targets = withNegatives ? sd.concat(0, pn, l2n(row(x, group, 2, dim))) : pn;

@@ -1,6 +1,6 @@
 package io.anglespark.model.loss;
 
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 
 import java.io.Serializable;
 import java.util.Locale;
@@ -44,7 +44,7 @@ import java.util.Objects;
  * @param positiveThreshold format A: labels at or above it are positives of the in-batch-negative term
  * @param labelScale        the scale format-A labels are written on (checked against each batch)
  */
-public record AngleLossConfig(TargetFormat format, double cosineWeight, double ibnWeight, double clnWeight, double angleWeight,
+public record AngleLossConfig(ExampleShape format, double cosineWeight, double ibnWeight, double clnWeight, double angleWeight,
                               double cosineTau, double ibnTau, double angleTau, double positiveThreshold, LabelScale labelScale)
         implements Serializable {
 
@@ -88,14 +88,14 @@ public record AngleLossConfig(TargetFormat format, double cosineWeight, double i
             throw new IllegalArgumentException("positiveThreshold must be finite, got " + positiveThreshold);
         }
         boolean anyTerm = switch (format) {
-            case A -> cosineWeight > 0 || ibnWeight > 0 || angleWeight > 0;
-            case B -> true;
-            case C -> cosineWeight > 0 || ibnWeight > 0 || clnWeight > 0 || angleWeight > 0;
+            case SCORED_PAIR -> cosineWeight > 0 || ibnWeight > 0 || angleWeight > 0;
+            case POSITIVE_PAIR -> true;
+            case TRIPLET -> cosineWeight > 0 || ibnWeight > 0 || clnWeight > 0 || angleWeight > 0;
         };
         if (!anyTerm) {
             throw new IllegalArgumentException("every term of format " + format + " has weight 0: nothing to train");
         }
-        if (format == TargetFormat.A && ibnWeight > 0) {
+        if (format == ExampleShape.SCORED_PAIR && ibnWeight > 0) {
             checkPositives(positiveThreshold, labelScale);
         }
     }
@@ -130,12 +130,12 @@ public record AngleLossConfig(TargetFormat format, double cosineWeight, double i
     }
 
     /** The preset's weights for {@code format}, positive threshold 1.0. */
-    public static AngleLossConfig of(Preset preset, TargetFormat format, LabelScale scale) {
+    public static AngleLossConfig of(Preset preset, ExampleShape format, LabelScale scale) {
         return of(preset, format, scale, DEFAULT_POSITIVE_THRESHOLD);
     }
 
     /** The preset's weights for {@code format} with the given positive threshold. */
-    public static AngleLossConfig of(Preset preset, TargetFormat format, LabelScale scale, double positiveThreshold) {
+    public static AngleLossConfig of(Preset preset, ExampleShape format, LabelScale scale, double positiveThreshold) {
         return switch (preset) {
             case ANGLE -> new AngleLossConfig(format, 0, 1, 1, 0.02, 20, 20, 20, positiveThreshold, scale);
             case PAPER -> new AngleLossConfig(format, 1, 1, 1, 1, 20, 20, 1, positiveThreshold, scale);
@@ -144,17 +144,17 @@ public record AngleLossConfig(TargetFormat format, double cosineWeight, double i
     }
 
     /** The authors' current release (angle_emb v0.6.1): cosine 0, ibn 1, cln 1, angle 0.02, every tau 20. */
-    public static AngleLossConfig defaults(TargetFormat format, LabelScale scale) {
+    public static AngleLossConfig defaults(ExampleShape format, LabelScale scale) {
         return of(Preset.ANGLE, format, scale);
     }
 
     /** The paper's weights (angle_emb v0.1.0): 1, 1, 1; angle tau 1. */
-    public static AngleLossConfig paper(TargetFormat format, LabelScale scale) {
+    public static AngleLossConfig paper(ExampleShape format, LabelScale scale) {
         return of(Preset.PAPER, format, scale);
     }
 
     /** The CoSENT cosine term alone. */
-    public static AngleLossConfig cosent(TargetFormat format, LabelScale scale) {
+    public static AngleLossConfig cosent(ExampleShape format, LabelScale scale) {
         return of(Preset.COSENT, format, scale);
     }
 
@@ -162,7 +162,7 @@ public record AngleLossConfig(TargetFormat format, double cosineWeight, double i
         return new AngleLossConfig(format, cosineWeight, ibnWeight, clnWeight, angleWeight, cosineTau, ibnTau, angleTau, threshold, labelScale);
     }
 
-    public AngleLossConfig withFormat(TargetFormat f) {
+    public AngleLossConfig withFormat(ExampleShape f) {
         return new AngleLossConfig(f, cosineWeight, ibnWeight, clnWeight, angleWeight, cosineTau, ibnTau, angleTau, positiveThreshold, labelScale);
     }
 
@@ -172,6 +172,6 @@ public record AngleLossConfig(TargetFormat format, double cosineWeight, double i
 
     /** Rows per example: 2 for formats A and B, 3 for C. */
     public int rowsPerExample() {
-        return format == TargetFormat.C ? 3 : 2;
+        return format == ExampleShape.TRIPLET ? 3 : 2;
     }
 }

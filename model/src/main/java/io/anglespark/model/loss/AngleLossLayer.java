@@ -1,6 +1,6 @@
 package io.anglespark.model.loss;
 
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -56,7 +56,7 @@ import java.util.Objects;
  */
 public class AngleLossLayer extends SameDiffOutputLayer {
     @JsonProperty
-    private TargetFormat format;
+    private ExampleShape format;
     @JsonProperty
     private double cosineWeight;
     @JsonProperty

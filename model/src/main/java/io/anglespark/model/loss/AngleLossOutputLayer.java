@@ -1,6 +1,6 @@
 package io.anglespark.model.loss;
 
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer;
@@ -55,7 +55,7 @@ final class AngleLossOutputLayer extends SameDiffOutputLayer {
         if (labels.rank() != 2 || labels.size(0) != rows || labels.size(1) != 1) {
             throw new IllegalArgumentException("labels must be [" + rows + ", 1] (one per row), got " + Arrays.toString(labels.shape()));
         }
-        if (c.format() == TargetFormat.A) {
+        if (c.format() == ExampleShape.SCORED_PAIR) {
             double[] y = labels.castTo(DataType.DOUBLE).toDoubleVector();
             for (int i = 0; i < y.length; i += 2) {
                 if (!c.labelScale().contains(y[i]) || y[i + 1] != y[i]) {

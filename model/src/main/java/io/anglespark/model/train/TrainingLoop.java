@@ -1,5 +1,6 @@
 package io.anglespark.model.train;
 
+import io.anglespark.prep.ExampleShape;
 import io.anglespark.model.batch.Batcher;
 import io.anglespark.model.batch.TrainingExample;
 import io.anglespark.model.encoder.Encoder;
@@ -142,7 +143,7 @@ public final class TrainingLoop {
         DevEvaluator evaluator = dev.isEmpty() ? null : new DevEvaluator(dev, config.maxLength());
         TrainingLog log = TrainingLog.open(out, state.step, newest.isPresent());
         try (Fitter fitter = fitters.create(graph, batcher)) {
-            LOG.info("training {} ({} pooling, {} parameters) on {} format-{} examples: {} epoch(s) x {} rounds = {} steps; {} examples "
+            LOG.info("training {} ({} pooling, {} parameters) on {} {} examples: {} epoch(s) x {} rounds = {} steps; {} examples "
                             + "per minibatch, {} minibatch(es) and {} step(s) a round; fitted by {}; loss {}", spec.name(), spec.pooling().label(),
                     graph.numParams(), train.size(), config.loss().format(), plan.epochs().size(), plan.epochs().get(0).rounds(),
                     plan.totalSteps(), config.examplesPerBatch(), shape.minibatches(), shape.steps(), fitter.describe(), config.loss());
@@ -348,7 +349,7 @@ public final class TrainingLoop {
     }
 
     private String unit() {
-        return config.loss().format() == io.anglespark.prep.read.TargetFormat.C ? "triplets" : "pairs";
+        return config.loss().format() == ExampleShape.TRIPLET ? "triplets" : "pairs";
     }
 
     static String pct(double rho) {

@@ -2,7 +2,7 @@ package io.anglespark.model.batch;
 
 import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.tokenize.WordPieceTokenizer;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,7 +36,7 @@ class BatcherTest {
         tokenizer = WordPieceTokenizer.of(PretrainedModel.MINILM_L6_V2);
     }
 
-    static List<TrainingExample> fixture(String name, TargetFormat format) {
+    static List<TrainingExample> fixture(String name, ExampleShape format) {
         return Fixtures.examples(name, format);
     }
 
@@ -54,7 +54,7 @@ class BatcherTest {
 
     @Test
     void batchesArePaddedToTheirOwnLongestText() {
-        Batcher b = new Batcher(fixture("lengths-mixed.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 128, 2, 1);
+        Batcher b = new Batcher(fixture("lengths-mixed.tsv", ExampleShape.SCORED_PAIR), ExampleShape.SCORED_PAIR, tokenizer, 128, 2, 1);
         int widest = 0;
         for (int[] batch : b.plan(0)) {
             MultiDataSet m = b.toMultiDataSet(batch);
@@ -82,7 +82,7 @@ class BatcherTest {
 
     @Test
     void similarLengthsShareABatch() {
-        Batcher b = new Batcher(fixture("lengths-mixed.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 128, 2, 1);
+        Batcher b = new Batcher(fixture("lengths-mixed.tsv", ExampleShape.SCORED_PAIR), ExampleShape.SCORED_PAIR, tokenizer, 128, 2, 1);
         List<int[]> plan = new ArrayList<>(b.plan(0));
         plan.sort((x, y) -> Integer.compare(Arrays.stream(x).map(b::length).min().orElseThrow(), Arrays.stream(y).map(b::length).min().orElseThrow()));
         for (int k = 1; k < plan.size(); k++) {
@@ -104,21 +104,21 @@ class BatcherTest {
 
     @Test
     void theOrderIsRandomButReproducibleAndNothingIsLost() {
-        List<TrainingExample> ex = fixture("lengths-mixed.tsv", TargetFormat.A);
-        Batcher b = new Batcher(ex, TargetFormat.A, tokenizer, 128, 2, 42);
-        Batcher again = new Batcher(ex, TargetFormat.A, tokenizer, 128, 2, 42);
+        List<TrainingExample> ex = fixture("lengths-mixed.tsv", ExampleShape.SCORED_PAIR);
+        Batcher b = new Batcher(ex, ExampleShape.SCORED_PAIR, tokenizer, 128, 2, 42);
+        Batcher again = new Batcher(ex, ExampleShape.SCORED_PAIR, tokenizer, 128, 2, 42);
         for (int epoch = 0; epoch < 3; epoch++) {
             assertEquals(str(b.plan(epoch)), str(again.plan(epoch)), "same seed, same epoch: same plan");
             assertEveryExampleOnce(b, b.plan(epoch));
         }
         assertNotEquals(str(b.plan(0)), str(b.plan(1)), "another epoch, another order");
-        assertNotEquals(str(b.plan(0)), str(new Batcher(ex, TargetFormat.A, tokenizer, 128, 2, 7).plan(0)), "another seed, another order");
+        assertNotEquals(str(b.plan(0)), str(new Batcher(ex, ExampleShape.SCORED_PAIR, tokenizer, 128, 2, 7).plan(0)), "another seed, another order");
     }
 
     @Test
     void anEvenPlanFillsTheRemainderBatchWithRepeatsThatKeepItsTextsUnique() {
         // five pairs in batches of 2: plan(0) has a batch of 1, the even plan tops it up with one example of another batch
-        Batcher b = new Batcher(fixture("odd-count.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 32, 2, 3);
+        Batcher b = new Batcher(fixture("odd-count.tsv", ExampleShape.SCORED_PAIR), ExampleShape.SCORED_PAIR, tokenizer, 32, 2, 3);
         for (int epoch = 0; epoch < 3; epoch++) {
             List<int[]> plan = b.plan(epoch);
             List<int[]> even = b.evenPlan(epoch);
@@ -137,10 +137,10 @@ class BatcherTest {
             }
             assertTrue(Arrays.stream(seen).allMatch(n -> n >= 1), "nothing dropped");
             assertEquals(1, b.repeats(even), "one example seen twice");
-            assertEquals(str(even), str(new Batcher(fixture("odd-count.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 32, 2, 3).evenPlan(epoch)),
+            assertEquals(str(even), str(new Batcher(fixture("odd-count.tsv", ExampleShape.SCORED_PAIR), ExampleShape.SCORED_PAIR, tokenizer, 32, 2, 3).evenPlan(epoch)),
                     "reproducible");
         }
-        assertThrows(IllegalArgumentException.class, () -> new Batcher(fixture("odd-count.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 32, 6, 3)
+        assertThrows(IllegalArgumentException.class, () -> new Batcher(fixture("odd-count.tsv", ExampleShape.SCORED_PAIR), ExampleShape.SCORED_PAIR, tokenizer, 32, 6, 3)
                 .evenPlan(0), "fewer examples than one batch");
     }
 
@@ -150,7 +150,7 @@ class BatcherTest {
 
     @Test
     void anExampleWhoseTextIsAlreadyInTheBatchMovesToAnotherBatch() {
-        Batcher b = new Batcher(fixture("duplicate-text.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 128, 2, 3);
+        Batcher b = new Batcher(fixture("duplicate-text.tsv", ExampleShape.SCORED_PAIR), ExampleShape.SCORED_PAIR, tokenizer, 128, 2, 3);
         for (int epoch = 0; epoch < 5; epoch++) {
             List<int[]> plan = b.plan(epoch);
             assertEveryExampleOnce(b, plan);
@@ -166,7 +166,7 @@ class BatcherTest {
             }
         }
         // 3 pairs per batch: the three guitar pairs need three batches, so 6 pairs make 3 batches (3, 2 and 1 here)
-        Batcher wide = new Batcher(fixture("duplicate-text.tsv", TargetFormat.A), TargetFormat.A, tokenizer, 128, 3, 3);
+        Batcher wide = new Batcher(fixture("duplicate-text.tsv", ExampleShape.SCORED_PAIR), ExampleShape.SCORED_PAIR, tokenizer, 128, 3, 3);
         List<int[]> plan = wide.plan(0);
         assertEveryExampleOnce(wide, plan);
         assertEquals(3, plan.size());
@@ -175,8 +175,8 @@ class BatcherTest {
 
     @Test
     void tripletsAreNeverSplitAndKeepTheirRowOrder() {
-        List<TrainingExample> ex = fixture("triplets.tsv", TargetFormat.C);
-        Batcher b = new Batcher(ex, TargetFormat.C, tokenizer, 64, 3, 5);
+        List<TrainingExample> ex = fixture("triplets.tsv", ExampleShape.TRIPLET);
+        Batcher b = new Batcher(ex, ExampleShape.TRIPLET, tokenizer, 64, 3, 5);
         List<int[]> plan = b.plan(0);
         assertEveryExampleOnce(b, plan);
         for (int[] batch : plan) {
@@ -198,8 +198,8 @@ class BatcherTest {
 
     @Test
     void theLastBatchKeepsTheRemainderAndEveryPairLabelsBothRows() {
-        List<TrainingExample> ex = fixture("odd-count.tsv", TargetFormat.A);
-        Batcher b = new Batcher(ex, TargetFormat.A, tokenizer, 16, 2, 9);
+        List<TrainingExample> ex = fixture("odd-count.tsv", ExampleShape.SCORED_PAIR);
+        Batcher b = new Batcher(ex, ExampleShape.SCORED_PAIR, tokenizer, 16, 2, 9);
         List<int[]> plan = b.plan(0);
         assertEveryExampleOnce(b, plan);
         assertEquals(List.of(1, 2, 2), plan.stream().map(x -> x.length).sorted().toList(), "5 pairs in batches of 2: 2, 2, 1");
@@ -215,7 +215,7 @@ class BatcherTest {
 
     @Test
     void longTextsAreTruncatedToMaxLengthKeepingSep() {
-        Batcher b = new Batcher(fixture("long-text.tsv", TargetFormat.B), TargetFormat.B, tokenizer, 8, 2, 1);
+        Batcher b = new Batcher(fixture("long-text.tsv", ExampleShape.POSITIVE_PAIR), ExampleShape.POSITIVE_PAIR, tokenizer, 8, 2, 1);
         MultiDataSet m = b.toMultiDataSet(b.plan(0).get(0));
         assertEquals(8, m.getFeatures(0).size(1), "width is capped at maxLength");
         int[] t = b.tokenIds(0, 0);
@@ -226,9 +226,9 @@ class BatcherTest {
 
     @Test
     void examplesOfAnotherFormatAreRefused() {
-        List<TrainingExample> triplets = fixture("triplets.tsv", TargetFormat.C);
+        List<TrainingExample> triplets = fixture("triplets.tsv", ExampleShape.TRIPLET);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Batcher(triplets, TargetFormat.A, tokenizer, 16, 2, 1));
+                () -> new Batcher(triplets, ExampleShape.SCORED_PAIR, tokenizer, 16, 2, 1));
         assertTrue(e.getMessage().contains("not a format-A example"), e.getMessage());
     }
 }

@@ -1,6 +1,6 @@
 package io.anglespark.model.batch;
 
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +17,7 @@ public final class Fixtures {
     }
 
     /** The fixture's examples: TAB-separated texts, then format A's score; '#' lines are comments. */
-    public static List<TrainingExample> examples(String name, TargetFormat format) {
+    public static List<TrainingExample> examples(String name, ExampleShape format) {
         List<TrainingExample> out = new ArrayList<>();
         try (InputStream in = Fixtures.class.getResourceAsStream(name)) {
             if (in == null) {
@@ -30,9 +30,9 @@ public final class Fixtures {
                 }
                 String[] f = line.split("\t", -1);
                 out.add(switch (format) {
-                    case A -> TrainingExample.pair(f[0], f[1], Double.parseDouble(f[2]));
-                    case B -> TrainingExample.positive(f[0], f[1]);
-                    case C -> TrainingExample.triplet(f[0], f[1], f[2]);
+                    case SCORED_PAIR -> TrainingExample.pair(f[0], f[1], Double.parseDouble(f[2]));
+                    case POSITIVE_PAIR -> TrainingExample.positive(f[0], f[1]);
+                    case TRIPLET -> TrainingExample.triplet(f[0], f[1], f[2]);
                 });
             }
         } catch (IOException e) {

@@ -11,7 +11,7 @@ import io.anglespark.model.loss.LabelScale;
 import io.anglespark.model.train.TrainingGraph;
 import io.anglespark.model.train.ModelSpec;
 import io.anglespark.model.train.TrainConfig;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -329,7 +329,7 @@ class EncoderArtifactHostileFilesTest {
     void theConfigurationJsonOfEveryGraphWeBuildPassesTheClassCheckAndEveryAllowedNameIsAClass() throws Exception {
         EncoderArtifact.checkClasses(JSON.readTree(encoder.graph().getConfiguration().toJson()), "", "encoder");
         // a training graph with every optimiser part: Adam on the schedule, weight decay, clipping, the loss layer
-        TrainConfig tc = new TrainConfig(AngleLossConfig.paper(TargetFormat.A, LabelScale.STS), 2, 32, 2, 0, 1e-3, 2, 0.01, 1.0, 3, 0, 2, 17);
+        TrainConfig tc = new TrainConfig(AngleLossConfig.paper(ExampleShape.SCORED_PAIR, LabelScale.STS), 2, 32, 2, 0, 1e-3, 2, 0.01, 1.0, 3, 0, 2, 17);
         ComputationGraph training = TrainingGraph.build(tc, ModelSpec.random("small", SMALL, Pooling.CLS, tokenizer), 8);
         EncoderArtifact.checkClasses(JSON.readTree(training.getConfiguration().toJson()), "", "training");
         for (String name : EncoderArtifact.DL4J_CLASSES) {

@@ -3,7 +3,7 @@ package io.anglespark.model.loss;
 import io.anglespark.model.BertConfig;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.encoder.EncoderGraphFactory;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -58,8 +58,8 @@ class AngleLossGradientCheckTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TargetFormat.class, names = {"A"})
-    void dl4jGradientCheckPassesOnATinyEncoderEndingInTheLoss(TargetFormat format) {
+    @EnumSource(value = ExampleShape.class, names = {"SCORED_PAIR"})
+    void dl4jGradientCheckPassesOnATinyEncoderEndingInTheLoss(ExampleShape format) {
         AngleLossConfig c = AngleLossConfig.paper(format, LabelScale.STS);
         ComputationGraphConfiguration.GraphBuilder b = EncoderGraphFactory.graphBuilder(MICRO, Pooling.MEAN,
                 EncoderGraphFactory.baseConfiguration(7, DataType.DOUBLE).updater(new NoOp()), MICRO.layerNormEps(),
@@ -79,7 +79,7 @@ class AngleLossGradientCheckTest {
                 p.muli(20);
             }
         }
-        int[][] ids = format == TargetFormat.C
+        int[][] ids = format == ExampleShape.TRIPLET
                 ? new int[][]{{2, 17, 13, 5, 3}, {2, 11, 12, 3, 0}, {2, 8, 9, 19, 3}, {2, 4, 6, 3, 0}, {2, 7, 3, 0, 0}, {2, 15, 16, 18, 3}}
                 : new int[][]{{2, 17, 13, 5, 3}, {2, 11, 12, 3, 0}, {2, 8, 9, 19, 3}, {2, 4, 6, 3, 0}};
         int[][] mask = new int[ids.length][ids[0].length];
@@ -89,7 +89,7 @@ class AngleLossGradientCheckTest {
             }
         }
         INDArray[] in = {d(ids), Nd4j.zeros(DataType.DOUBLE, ids.length, ids[0].length), d(mask)};
-        double[] y = format == TargetFormat.A ? new double[]{4.5, 4.5, 1.2, 1.2} : new double[ids.length];
+        double[] y = format == ExampleShape.SCORED_PAIR ? new double[]{4.5, 4.5, 1.2, 1.2} : new double[ids.length];
         INDArray labels = Nd4j.createFromArray(y).reshape(y.length, 1);
         assertEquals(856, g.params().length(), "856 parameters, all checked");
         long t0 = System.nanoTime();

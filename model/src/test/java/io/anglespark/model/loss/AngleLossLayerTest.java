@@ -1,7 +1,7 @@
 package io.anglespark.model.loss;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -70,7 +70,7 @@ class AngleLossLayerTest {
     void scoreIsTheReferencePerBatchLossAndOutputIsTheEmbeddings() {
         JsonNode hand = ReferenceVectors.load().get("cases").get(0);
         double[][] x = matrix(hand.get("X"));
-        ComputationGraph g = graph(AngleLossConfig.defaults(TargetFormat.A, LabelScale.STS), x[0].length);
+        ComputationGraph g = graph(AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, LabelScale.STS), x[0].length);
         g.getParam("dense_W").assign(Nd4j.eye(x[0].length));
         g.getParam("dense_b").assign(0);
         INDArray in = Nd4j.createFromArray(x);
@@ -85,15 +85,15 @@ class AngleLossLayerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TargetFormat.class)
-    void dl4jGradientCheckPassesOnADenseLayerUnderTheLoss(TargetFormat format) {
+    @EnumSource(ExampleShape.class)
+    void dl4jGradientCheckPassesOnADenseLayerUnderTheLoss(ExampleShape format) {
         int d = 6;
-        int rows = format == TargetFormat.C ? 9 : 8;
+        int rows = format == ExampleShape.TRIPLET ? 9 : 8;
         AngleLossConfig c = AngleLossConfig.paper(format, LabelScale.STS);
         ComputationGraph g = graph(c, d);
         Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.randn(DataType.DOUBLE, rows, d);
-        double[] y = format == TargetFormat.A ? new double[]{4.2, 4.2, 0.4, 0.4, 2.5, 2.5, 1.0, 1.0} : new double[rows];
+        double[] y = format == ExampleShape.SCORED_PAIR ? new double[]{4.2, 4.2, 0.4, 0.4, 2.5, 2.5, 1.0, 1.0} : new double[rows];
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g).inputs(new INDArray[]{x})
                 .labels(new INDArray[]{labels(y)}).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-10)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
@@ -102,7 +102,7 @@ class AngleLossLayerTest {
 
     @Test
     void configurationSurvivesDl4jJson() {
-        AngleLossConfig c = AngleLossConfig.paper(TargetFormat.C, LabelScale.SICK).withPositiveThreshold(2.0);
+        AngleLossConfig c = AngleLossConfig.paper(ExampleShape.TRIPLET, LabelScale.SICK).withPositiveThreshold(2.0);
         ComputationGraph g = graph(c, 4);
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(g.getConfiguration().toJson());
         assertEquals(g.getConfiguration(), back);
@@ -114,24 +114,24 @@ class AngleLossLayerTest {
     @Test
     void aLabelScaleThatLeavesNoPositiveIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AngleLossConfig.defaults(TargetFormat.A, LabelScale.NORMALIZED));
+                () -> AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, LabelScale.NORMALIZED));
         assertTrue(e.getMessage().contains("only the top score 1.0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, TargetFormat.A, LabelScale.STS, 6));
+        e = assertThrows(IllegalArgumentException.class, () -> AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, ExampleShape.SCORED_PAIR, LabelScale.STS, 6));
         assertTrue(e.getMessage().contains("no label can be a positive"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, TargetFormat.A, LabelScale.SICK, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, ExampleShape.SCORED_PAIR, LabelScale.SICK, 1));
         assertTrue(e.getMessage().contains("every label would be a positive"), e.getMessage());
         // accepted: 0/1 classes with the default threshold, normalised scores with a lowered one, cosent (no in-batch term)
-        AngleLossConfig.defaults(TargetFormat.A, LabelScale.BINARY);
-        AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, TargetFormat.A, LabelScale.NORMALIZED, 0.2);
-        AngleLossConfig.cosent(TargetFormat.A, LabelScale.NORMALIZED);
-        assertThrows(IllegalArgumentException.class, () -> new AngleLossConfig(TargetFormat.A, 0, 0, 1, 0, 20, 20, 20, 1, LabelScale.STS),
+        AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, LabelScale.BINARY);
+        AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, ExampleShape.SCORED_PAIR, LabelScale.NORMALIZED, 0.2);
+        AngleLossConfig.cosent(ExampleShape.SCORED_PAIR, LabelScale.NORMALIZED);
+        assertThrows(IllegalArgumentException.class, () -> new AngleLossConfig(ExampleShape.SCORED_PAIR, 0, 0, 1, 0, 20, 20, 20, 1, LabelScale.STS),
                 "format A has no cln term: all of its weights are 0");
         assertEquals(AngleLossConfig.Preset.ANGLE, AngleLossConfig.Preset.parse("default"));
     }
 
     @Test
     void batchesTheLossCannotReadAreRefusedWithAMessage() {
-        ComputationGraph g = graph(AngleLossConfig.defaults(TargetFormat.A, LabelScale.STS), 4);
+        ComputationGraph g = graph(AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, LabelScale.STS), 4);
         INDArray odd = Nd4j.randn(DataType.DOUBLE, 5, 4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> g.score(new MultiDataSet(new INDArray[]{odd}, new INDArray[]{labels(new double[5])}), true));

@@ -1,7 +1,7 @@
 package io.anglespark.model.loss;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,7 +129,7 @@ class AngleLossTest {
             value(name + " angle_tau20", eval(x, y, (sd, xv, yv, d) -> AngleLoss.angle(sd, xv, yv, 20, d)).value(), c.get("angle_tau20").asDouble());
             value(name + " angle_tau1", eval(x, y, (sd, xv, yv, d) -> AngleLoss.angle(sd, xv, yv, 1, d)).value(), c.get("angle_tau1").asDouble());
             value(name + " ibn_tau20", eval(x, y, (sd, xv, yv, d) -> AngleLoss.ibn(sd, xv, yv, 20, 1.0, d)).value(), c.get("ibn_tau20").asDouble());
-            value(name + " contrastive_format_b_tau20", eval(x, y, (sd, xv, yv, d) -> AngleLoss.contrastive(sd, xv, TargetFormat.B, 20, d)).value(),
+            value(name + " contrastive_format_b_tau20", eval(x, y, (sd, xv, yv, d) -> AngleLoss.contrastive(sd, xv, ExampleShape.POSITIVE_PAIR, 20, d)).value(),
                     c.get("contrastive_format_b_tau20").asDouble());
             SameDiff sd = SameDiff.create();
             double[] absP = AngleLoss.angleAbsP(sd, sd.constant(Nd4j.createFromArray(x)), x[0].length).eval().toDoubleVector();
@@ -138,8 +138,8 @@ class AngleLossTest {
             for (int k = 0; k < wantP.length; k++) {
                 value(name + " angle_abs_p[" + k + "]", absP[k], wantP[k]);
             }
-            AngleLossConfig defaults = AngleLossConfig.defaults(TargetFormat.A, scale);
-            AngleLossConfig paper = AngleLossConfig.paper(TargetFormat.A, scale);
+            AngleLossConfig defaults = AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, scale);
+            AngleLossConfig paper = AngleLossConfig.paper(ExampleShape.SCORED_PAIR, scale);
             Eval d = eval(x, y, (s, xv, yv, dim) -> AngleLoss.total(s, xv, yv, defaults, dim));
             Eval p = eval(x, y, (s, xv, yv, dim) -> AngleLoss.total(s, xv, yv, paper, dim));
             value(name + " total_defaults", d.value(), c.get("total_defaults").asDouble());
@@ -154,7 +154,7 @@ class AngleLossTest {
     void formatBTotalAndGradientEqualTheReference() {
         for (JsonNode c : ref.get("format_b_cases")) {
             double[][] x = matrix(c.get("X"));
-            AngleLossConfig cfg = AngleLossConfig.defaults(TargetFormat.B, LabelScale.BINARY);
+            AngleLossConfig cfg = AngleLossConfig.defaults(ExampleShape.POSITIVE_PAIR, LabelScale.BINARY);
             Eval e = eval(x, ones(x.length), (s, xv, yv, dim) -> AngleLoss.total(s, xv, yv, cfg, dim));
             value(c.get("name").asText() + " total", e.value(), c.get("total").asDouble());
             grad(c.get("name").asText() + " grad_total", e.grad(), matrix(c.get("grad_total")));
@@ -168,12 +168,12 @@ class AngleLossTest {
             String name = c.get("name").asText();
             double[][] x = matrix(c.get("X"));
             double[] y = ones(x.length);
-            value(name + " contrastive_qp_tau20", eval(x, y, (s, xv, yv, d) -> AngleLoss.contrastive(s, xv, TargetFormat.C, 20, d, false)).value(),
+            value(name + " contrastive_qp_tau20", eval(x, y, (s, xv, yv, d) -> AngleLoss.contrastive(s, xv, ExampleShape.TRIPLET, 20, d, false)).value(),
                     c.get("contrastive_qp_tau20").asDouble());
-            value(name + " contrastive_qpn_tau20", eval(x, y, (s, xv, yv, d) -> AngleLoss.contrastive(s, xv, TargetFormat.C, 20, d)).value(),
+            value(name + " contrastive_qpn_tau20", eval(x, y, (s, xv, yv, d) -> AngleLoss.contrastive(s, xv, ExampleShape.TRIPLET, 20, d)).value(),
                     c.get("contrastive_qpn_tau20").asDouble());
-            AngleLossConfig defaults = AngleLossConfig.defaults(TargetFormat.C, LabelScale.BINARY);
-            AngleLossConfig paper = AngleLossConfig.paper(TargetFormat.C, LabelScale.BINARY);
+            AngleLossConfig defaults = AngleLossConfig.defaults(ExampleShape.TRIPLET, LabelScale.BINARY);
+            AngleLossConfig paper = AngleLossConfig.paper(ExampleShape.TRIPLET, LabelScale.BINARY);
             Eval d = eval(x, y, (s, xv, yv, dim) -> AngleLoss.total(s, xv, yv, defaults, dim));
             value(name + " total_defaults", d.value(), c.get("total_defaults").asDouble());
             value(name + " total_paper", eval(x, y, (s, xv, yv, dim) -> AngleLoss.total(s, xv, yv, paper, dim)).value(),

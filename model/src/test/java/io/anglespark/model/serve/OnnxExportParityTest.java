@@ -20,7 +20,7 @@ import io.anglespark.prep.Outcome;
 import io.anglespark.prep.SharedData;
 import io.anglespark.prep.read.RecordReader;
 import io.anglespark.prep.read.StsBenchmarkFormat;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,10 +87,10 @@ class OnnxExportParityTest {
         PretrainedModel m = PretrainedModel.MINILM_L6_V2;
         ModelSpec spec = ModelSpec.pretrained(m, null);
         // the training graph and optimiser, fitted here on 3 batches (its checkpoint writing would double the test's time)
-        TrainConfig cfg = new TrainConfig(AngleLossConfig.cosent(TargetFormat.A, LabelScale.STS), 8, 32, 1, 3, 1e-4, 0, 0.0, 1.0, 0, 0, 1, 7);
+        TrainConfig cfg = new TrainConfig(AngleLossConfig.cosent(ExampleShape.SCORED_PAIR, LabelScale.STS), 8, 32, 1, 3, 1e-4, 0, 0.0, 1.0, 0, 0, 1, 7);
         ComputationGraph g = TrainingGraph.build(cfg, spec, 3);
         WordPieceTokenizer tok = WordPieceTokenizer.fromJson(new ByteArrayInputStream(spec.tokenizerJson()));
-        Batcher batcher = new Batcher(trainPairs(24), TargetFormat.A, tok, 32, 8, 7);
+        Batcher batcher = new Batcher(trainPairs(24), ExampleShape.SCORED_PAIR, tok, 32, 8, 7);
         List<int[]> plan = batcher.plan(0);
         assertEquals(3, plan.size());
         for (int[] batch : plan) {

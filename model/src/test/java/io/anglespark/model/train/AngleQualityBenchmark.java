@@ -6,7 +6,7 @@ import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
 import io.anglespark.model.tokenize.WordPieceTokenizer;
 import io.anglespark.prep.SharedData;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -55,13 +55,13 @@ class AngleQualityBenchmark {
         double flopsPerPair = flopsPerPair(m.config(), train, tok, maxLength);
         List<Row> rows = new ArrayList<>();
 
-        TrainConfig base = new TrainConfig(AngleLossConfig.of(AngleLossConfig.Preset.COSENT, TargetFormat.A, LabelScale.STS), batch, maxLength,
+        TrainConfig base = new TrainConfig(AngleLossConfig.of(AngleLossConfig.Preset.COSENT, ExampleShape.SCORED_PAIR, LabelScale.STS), batch, maxLength,
                 1, steps, lr, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 20, seed);
         ComputationGraph zero = TrainingGraph.build(base, spec, steps);
         rows.add(new Row("zero-shot", 100 * testEval.spearman(encoder(spec, zero, maxLength)), Double.NaN, Double.NaN, 0, 0));
         write(rows, sgemm, steps, batch, lr, seed, train.size(), test.size());
         for (AngleLossConfig.Preset preset : List.of(AngleLossConfig.Preset.COSENT, AngleLossConfig.Preset.ANGLE, AngleLossConfig.Preset.PAPER)) {
-            TrainConfig c = new TrainConfig(AngleLossConfig.of(preset, TargetFormat.A, LabelScale.STS), batch, maxLength, 1, steps, lr,
+            TrainConfig c = new TrainConfig(AngleLossConfig.of(preset, ExampleShape.SCORED_PAIR, LabelScale.STS), batch, maxLength, 1, steps, lr,
                     Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 20, seed);
             long t0 = System.nanoTime();
             // the training job's loop with its one-JVM fitter (what submit/train runs with one worker)

@@ -7,7 +7,7 @@ import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class CheckpointsTest {
         try (InputStream in = PretrainedModel.MINILM_L6_V2.openTokenizer()) {
             tok = in.readAllBytes();
         }
-        TrainConfig tc = new TrainConfig(AngleLossConfig.paper(TargetFormat.A, LabelScale.STS), 2, 32, 2, 0, 1e-3, 2, 0.01, 1.0, 3, 0, 2, 17);
+        TrainConfig tc = new TrainConfig(AngleLossConfig.paper(ExampleShape.SCORED_PAIR, LabelScale.STS), 2, 32, 2, 0, 1e-3, 2, 0.01, 1.0, 3, 0, 2, 17);
         ModelSpec spec = ModelSpec.random("tiny", TINY, Pooling.MEAN, tok);
         ComputationGraph g = TrainingGraph.build(tc, spec, 8);
         // the AnglE loss layer on "pooled" adds no parameter: a checkpoint's coefficients.bin is the encoder's parameter vector

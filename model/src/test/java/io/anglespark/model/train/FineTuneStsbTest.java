@@ -9,7 +9,7 @@ import io.anglespark.prep.Outcome;
 import io.anglespark.prep.SharedData;
 import io.anglespark.prep.read.RecordReader;
 import io.anglespark.prep.read.StsBenchmarkFormat;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +78,7 @@ class FineTuneStsbTest {
         for (int i = 0; i < allDev.size() && dev.size() < devPairs; i += stride) {
             dev.add(allDev.get(i));
         }
-        TrainConfig c = new TrainConfig(AngleLossConfig.of(preset, TargetFormat.A, LabelScale.STS, threshold), batch, 64, 1, steps, lr,
+        TrainConfig c = new TrainConfig(AngleLossConfig.of(preset, ExampleShape.SCORED_PAIR, LabelScale.STS, threshold), batch, 64, 1, steps, lr,
                 Math.max(1, steps / 10), 0.0, 1.0, evalEvery, 0, 5, seed);
         long t0 = System.nanoTime();
         // the training job's loop with its one-JVM fitter (what submit/train runs with one worker)

@@ -5,7 +5,7 @@ import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ class ModelSpecTest {
         assertSame(full, full.firstLayers(6), "all layers: the same spec");
         assertThrows(IllegalArgumentException.class, () -> full.firstLayers(0));
 
-        TrainConfig tc = TrainConfig.defaults(AngleLossConfig.cosent(TargetFormat.A, LabelScale.STS));
+        TrainConfig tc = TrainConfig.defaults(AngleLossConfig.cosent(ExampleShape.SCORED_PAIR, LabelScale.STS));
         ComputationGraph g = TrainingGraph.build(tc, one, 10);
         Encoder e = new Encoder(one.name(), one.config(), Pooling.MEAN, 32, g, one.tokenizerJson());
         ModelSpec back = ModelSpec.fromEncoder(e);

@@ -11,7 +11,7 @@ import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,13 +54,13 @@ class TrainingLoopTest {
             tok = in.readAllBytes();
         }
         spec = ModelSpec.random("tiny", TINY, Pooling.MEAN, tok);
-        train = Fixtures.examples("lengths-mixed.tsv", TargetFormat.A);
-        dev = Fixtures.examples("duplicate-text.tsv", TargetFormat.A);
+        train = Fixtures.examples("lengths-mixed.tsv", ExampleShape.SCORED_PAIR);
+        dev = Fixtures.examples("duplicate-text.tsv", ExampleShape.SCORED_PAIR);
     }
 
     /** 8 pairs, 2 per step, 2 epochs: 8 updates; warm-up 2, weight decay, clipping: every part of the optimiser used; dev every 3. */
     static TrainConfig config() {
-        return new TrainConfig(AngleLossConfig.paper(TargetFormat.A, LabelScale.STS), 2, 32, 2, 0, 1e-3, 2, 0.01, 1.0, 3, 0, 2, 17);
+        return new TrainConfig(AngleLossConfig.paper(ExampleShape.SCORED_PAIR, LabelScale.STS), 2, 32, 2, 0, 1e-3, 2, 0.01, 1.0, 3, 0, 2, 17);
     }
 
     static TrainingLoop.Result train(TrainConfig c, Path dir, TrainingLoop.Limits limits, boolean resume) throws IOException {
@@ -123,7 +123,7 @@ class TrainingLoopTest {
     void earlyStoppingEndsARunWhoseDevScoreStoppedImproving(@TempDir Path dir) throws IOException {
         // lr 0.05 on a tiny model: the dev score moves erratically; with patience 1 the first evaluation that does not
         // beat the best ends the run
-        TrainConfig c = new TrainConfig(AngleLossConfig.paper(TargetFormat.A, LabelScale.STS), 2, 32, 6, 0, 0.05, 0, 0.0, 0, 1, 1, 1, 17);
+        TrainConfig c = new TrainConfig(AngleLossConfig.paper(ExampleShape.SCORED_PAIR, LabelScale.STS), 2, 32, 6, 0, 0.05, 0, 0.0, 0, 1, 1, 1, 17);
         TrainingLoop.Result r = train(c, dir, TrainingLoop.Limits.NONE, false);
         List<TrainingState.Evaluation> h = r.state().history();
         assertTrue(r.state().stoppedEarly(), "history: " + h);

@@ -163,6 +163,19 @@ public final class ConfigReader {
         throw new ConfigException("config key '" + key(name) + "' = '" + s + "': must be one of " + known);
     }
 
+    /**
+     * A string parsed by {@code parser}; an {@link IllegalArgumentException} from it fails naming the key, the value and
+     * its message.
+     */
+    public <T> T parsed(String name, String dflt, java.util.function.Function<String, T> parser) {
+        String s = string(name, dflt);
+        try {
+            return parser.apply(s);
+        } catch (IllegalArgumentException e) {
+            throw invalid(name, "'" + s + "'", e.getMessage());
+        }
+    }
+
     public static String hyphenated(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -4,7 +4,7 @@ import io.anglespark.jobs.common.ConfigReader;
 import io.anglespark.prep.ScoreRange;
 import io.anglespark.prep.Split;
 import io.anglespark.prep.read.ColumnMapping;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 
 import java.io.Serializable;
 import java.util.List;
@@ -69,7 +69,7 @@ public record InputSpec(String name, String source, Format format, String path, 
     }
 
     private static ColumnMapping mapping(ConfigReader c, ConfigReader input) {
-        TargetFormat target = input.enumOf("target", TargetFormat.class, TargetFormat.A);
+        ExampleShape target = input.parsed("target", ExampleShape.SCORED_PAIR.label(), ExampleShape::parse);
         List<Double> range = input.optionalDoubleList("label-range");
         ScoreRange labelRange = null;
         if (range != null) {
@@ -84,9 +84,9 @@ public record InputSpec(String name, String source, Format format, String path, 
         }
         try {
             return switch (target) {
-                case A -> ColumnMapping.a(c.string("text1", "text1"), c.string("text2", "text2"), c.string("label", "label"), labelRange);
-                case B -> ColumnMapping.b(c.string("query", "query"), c.string("positive", "positive"));
-                case C -> ColumnMapping.c(c.string("query", "query"), c.string("positive", "positive"), c.string("negative", "negative"));
+                case SCORED_PAIR -> ColumnMapping.a(c.string("text1", "text1"), c.string("text2", "text2"), c.string("label", "label"), labelRange);
+                case POSITIVE_PAIR -> ColumnMapping.b(c.string("query", "query"), c.string("positive", "positive"));
+                case TRIPLET -> ColumnMapping.c(c.string("query", "query"), c.string("positive", "positive"), c.string("negative", "negative"));
             };
         } catch (IllegalArgumentException e) {
             throw input.invalid("columns", "", e.getMessage());

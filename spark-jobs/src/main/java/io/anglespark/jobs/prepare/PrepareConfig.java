@@ -1,5 +1,6 @@
 package io.anglespark.jobs.prepare;
 
+import io.anglespark.prep.ExampleShape;
 import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.ConfigReader;
@@ -103,7 +104,7 @@ public record PrepareConfig(String dataRoot, String output, boolean overwrite, L
 
         for (InputSpec in : inputs) {
             boolean genericWithoutRange = in.format().generic() && in.fields().mapping().labelRange() == null
-                    && in.fields().mapping().target() == io.anglespark.prep.read.TargetFormat.A;
+                    && in.fields().mapping().target() == ExampleShape.SCORED_PAIR;
             if (normalize && genericWithoutRange) {
                 throw new ConfigException("config key '" + r.key("scores.normalize") + "' = true needs a 'label-range' on input '"
                         + in.name() + "' to know the scale to normalise from");

@@ -3,7 +3,7 @@ package io.anglespark.jobs.train;
 import io.anglespark.model.batch.Batcher;
 import io.anglespark.model.batch.TrainingExample;
 import io.anglespark.model.tokenize.WordPieceTokenizer;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -29,10 +29,10 @@ final class ToMultiDataSetFn implements Function<List<TrainingExample>, MultiDat
     }
 
     private final Broadcast<byte[]> tokenizerJson;
-    private final TargetFormat format;
+    private final ExampleShape format;
     private final int maxLength;
 
-    ToMultiDataSetFn(Broadcast<byte[]> tokenizerJson, TargetFormat format, int maxLength) {
+    ToMultiDataSetFn(Broadcast<byte[]> tokenizerJson, ExampleShape format, int maxLength) {
         this.tokenizerJson = tokenizerJson;
         this.format = format;
         this.maxLength = maxLength;

@@ -20,7 +20,7 @@ import io.anglespark.model.train.LocalFitter;
 import io.anglespark.model.train.ModelSpec;
 import io.anglespark.model.train.TrainingLoop;
 import io.anglespark.model.train.TrainingState;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -120,7 +120,7 @@ public final class TrainJob implements Callable<Integer> {
         List<TrainingExample> dev = readDev(spark, cfg, hadoop);
         ModelSpec spec = modelSpec(cfg, hadoop);
         manifest.stage("read_inputs");
-        LOG.info("train: {} format-{} examples ({}), dev: {} pairs; model {} ({} layers, hidden {}, {} pooling){}", train.size(), cfg.format(),
+        LOG.info("train: {} {} examples ({}), dev: {} pairs; model {} ({} layers, hidden {}, {} pooling){}", train.size(), cfg.format(),
                 cfg.sources().isEmpty() ? "all sources" : String.join(", ", cfg.sources()), dev.size(), spec.name(), spec.config().layers(),
                 spec.config().hidden(), spec.pooling().label(), cfg.warmStart() == null ? "" : ", warm start from " + cfg.warmStart());
 
@@ -194,21 +194,21 @@ public final class TrainJob implements Callable<Integer> {
 
     public static List<TrainingExample> readTrain(SparkSession spark, TrainJobConfig cfg, Configuration hadoop) {
         String folder = switch (cfg.format()) {
-            case A -> "pairs";
-            case B -> "positives";
-            case C -> "triplets";
+            case SCORED_PAIR -> "pairs";
+            case POSITIVE_PAIR -> "positives";
+            case TRIPLET -> "triplets";
         };
         StructType schema = switch (cfg.format()) {
-            case A -> Outputs.PAIRS;
-            case B -> Outputs.POSITIVES;
-            case C -> Outputs.TRIPLETS;
+            case SCORED_PAIR -> Outputs.PAIRS;
+            case POSITIVE_PAIR -> Outputs.POSITIVES;
+            case TRIPLET -> Outputs.TRIPLETS;
         };
         String path = cfg.input() + "/" + folder;
         Dataset<Row> rows = parquet(spark, path, schema, "train input", hadoop).filter(functions.col("split").equalTo("train"));
         if (!cfg.sources().isEmpty()) {
             rows = rows.filter(functions.col("source").isin(cfg.sources().toArray()));
         }
-        String id = cfg.format() == TargetFormat.A ? "pair_id" : "id";
+        String id = cfg.format() == ExampleShape.SCORED_PAIR ? "pair_id" : "id";
         List<Row> collected = new ArrayList<>(ParquetInputs.action("train input " + path, rows::collectAsList));
         if (collected.isEmpty()) {
             throw new HadoopFs.InputException("train input " + path + " (split train" + (cfg.sources().isEmpty() ? "" : ", sources "
@@ -219,7 +219,7 @@ public final class TrainJob implements Callable<Integer> {
         List<TrainingExample> out = new ArrayList<>(collected.size());
         for (Row r : collected) {
             TrainingExample e = switch (cfg.format()) {
-                case A -> {
+                case SCORED_PAIR -> {
                     double label = r.getAs("label");
                     if (!cfg.labelScale().contains(label)) {
                         throw new HadoopFs.InputException("train input " + path + ": pair " + r.getAs("pair_id") + " has label " + label
@@ -227,8 +227,8 @@ public final class TrainJob implements Callable<Integer> {
                     }
                     yield TrainingExample.pair(r.getAs("text1"), r.getAs("text2"), label);
                 }
-                case B -> TrainingExample.positive(r.getAs("query"), r.getAs("positive"));
-                case C -> TrainingExample.triplet(r.getAs("query"), r.getAs("positive"), r.getAs("negative"));
+                case POSITIVE_PAIR -> TrainingExample.positive(r.getAs("query"), r.getAs("positive"));
+                case TRIPLET -> TrainingExample.triplet(r.getAs("query"), r.getAs("positive"), r.getAs("negative"));
             };
             out.add(e);
         }
@@ -364,7 +364,7 @@ public final class TrainJob implements Callable<Integer> {
         ObjectNode timing = root.putObject("throughput");
         timing.put("train_seconds_this_run", result.secondsThisRun());
         timing.put("examples_this_run", result.examplesThisRun());
-        timing.put(cfg.format() == TargetFormat.C ? "triplets_per_second" : "pairs_per_second", r.examplesPerSecond());
+        timing.put(cfg.format() == ExampleShape.TRIPLET ? "triplets_per_second" : "pairs_per_second", r.examplesPerSecond());
         timing.put("train_seconds_all_runs", result.state().trainSeconds());
         if (fitting.factory() instanceof SparkFitter.Factory sf && sf.created() != null && cfg.collectStats()) {
             Map<String, long[]> totals = sf.created().statsTotals();

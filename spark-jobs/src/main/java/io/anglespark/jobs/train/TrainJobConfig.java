@@ -9,7 +9,7 @@ import io.anglespark.model.Pooling;
 import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
 import io.anglespark.model.train.TrainConfig;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -47,7 +47,7 @@ import java.util.Locale;
  * @param emptyInput       dev pairs that yield no rows: fail the run naming the dev input, or warn (no dev evaluation);
  *                         train examples that yield no rows always fail (there is nothing to train on)
  */
-public record TrainJobConfig(String input, TargetFormat format, List<String> sources, LabelScale labelScale,
+public record TrainJobConfig(String input, ExampleShape format, List<String> sources, LabelScale labelScale,
                              String devInput, String devSource, String devSplit, int devMaxPairs,
                              String model, Pooling pooling, int layers, RandomShape random, String warmStart,
                              TrainConfig training, int workers, int averagingFrequency, int prefetch, String storageLevel,
@@ -89,7 +89,7 @@ public record TrainJobConfig(String input, TargetFormat format, List<String> sou
     public static TrainJobConfig from(Config config) {
         ConfigReader r = ConfigReader.of(config, ROOT);
         String input = r.requiredString("input");
-        TargetFormat format = r.enumOf("format", TargetFormat.class, TargetFormat.A);
+        ExampleShape format = r.parsed("format", ExampleShape.SCORED_PAIR.label(), ExampleShape::parse);
         List<String> sources = r.optionalStringList("sources");
         LabelScale scale = labelScale(r, r.string("label-scale", "sts"));
 

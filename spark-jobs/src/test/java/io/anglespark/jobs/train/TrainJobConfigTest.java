@@ -4,7 +4,7 @@ import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.model.loss.LabelScale;
 import io.anglespark.prep.SharedData;
-import io.anglespark.prep.read.TargetFormat;
+import io.anglespark.prep.ExampleShape;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class TrainJobConfigTest {
         TrainJobConfig dflt = TrainJobConfig.from(JobConfigs.load(null, List.of("train.input=out/prepare", "train.output=out/train"),
                 new Configuration()));
         assertEquals(dflt, c, "conf/train.conf states the defaults the parser has");
-        assertEquals(TargetFormat.A, c.format());
+        assertEquals(ExampleShape.SCORED_PAIR, c.format());
         assertEquals(LabelScale.STS, c.labelScale());
         assertEquals("minilm-l6-v2", c.model());
         assertEquals("out/prepare", c.devInput(), "dev pairs from the train input by default");
@@ -51,7 +51,7 @@ class TrainJobConfigTest {
         assertEquals(5400, c.maxRunSeconds());
         assertEquals(12, c.batchesPerRound());
         assertEquals("hdfs://nn/m/model.zip", c.warmStart());
-        assertEquals(TargetFormat.C, c.training().loss().format());
+        assertEquals(ExampleShape.TRIPLET, c.training().loss().format());
     }
 
     @Test
