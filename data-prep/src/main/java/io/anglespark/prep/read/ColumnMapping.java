@@ -43,7 +43,7 @@ public record ColumnMapping(ExampleShape target, Map<String, String> columns, Sc
             }
         }
         if (labelRange != null && target != ExampleShape.SCORED_PAIR) {
-            throw new IllegalArgumentException("a label range applies to format A only, not " + target);
+            throw new IllegalArgumentException("a label range applies to scored pairs only, not to " + target + " examples");
         }
         columns = Map.copyOf(columns);
     }

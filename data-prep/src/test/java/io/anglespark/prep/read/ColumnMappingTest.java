@@ -42,8 +42,8 @@ class ColumnMappingTest {
     }
 
     @Test
-    void aLabelRangeIsForFormatAOnly() {
-        assertRejectedNaming("format A only",
+    void aLabelRangeIsForScoredPairsOnly() {
+        assertRejectedNaming("applies to scored pairs only",
                 () -> new ColumnMapping(ExampleShape.POSITIVE_PAIR, Map.of("query", "q", "positive", "p"), ScoreRange.STS));
         assertEquals(ScoreRange.STS, ColumnMapping.a("s1", "s2", "score", ScoreRange.STS).labelRange());
     }

@@ -40,36 +40,45 @@ public final class AngleLoss {
      * @param dim the embedding size d (even when the angle term is used)
      */
     public static SDVariable total(SameDiff sd, SDVariable x, SDVariable y, AngleLossConfig c, long dim) {
-        return switch (c.format()) {
-            case SCORED_PAIR -> {
-                SDVariable sum = null;
-                if (c.cosineWeight() > 0) {
-                    sum = plus(sum, cosine(sd, x, y, c.cosineTau(), dim).mul(c.cosineWeight()));
-                }
-                if (c.ibnWeight() > 0) {
-                    sum = plus(sum, ibn(sd, x, y, c.ibnTau(), c.positiveThreshold(), dim).mul(c.ibnWeight()));
-                }
-                if (c.angleWeight() > 0) {
-                    sum = plus(sum, angle(sd, x, y, c.angleTau(), dim).mul(c.angleWeight()));
-                }
-                yield sum;
-            }
-            case POSITIVE_PAIR -> contrastive(sd, x, ExampleShape.POSITIVE_PAIR, c.ibnTau(), dim);
-            case TRIPLET -> formatC(sd, x, y, c, dim);
-        };
+        SDVariable sum = null;
+        for (SDVariable term : terms(sd, x, y, c, dim).values()) {
+            sum = plus(sum, term);
+        }
+        return sum;
     }
 
-    private static SDVariable formatC(SameDiff sd, SDVariable x, SDVariable y, AngleLossConfig c, long dim) {
-        SDVariable sum = null;
-        SDVariable cl = null;
+    /**
+     * The terms of {@link #total}, each with its weight (and format C's halving of the contrastive terms) applied, in
+     * the order they are summed, by name: {@code cosine}, {@code ibn}, {@code angle} (scored pairs); {@code contrastive}
+     * (positive pairs); {@code ibn}, {@code cln}, {@code angle}, {@code cosine} (triplets). Terms of weight 0 are absent.
+     */
+    public static java.util.LinkedHashMap<String, SDVariable> terms(SameDiff sd, SDVariable x, SDVariable y, AngleLossConfig c, long dim) {
+        java.util.LinkedHashMap<String, SDVariable> t = new java.util.LinkedHashMap<>();
+        switch (c.format()) {
+            case SCORED_PAIR -> {
+                if (c.cosineWeight() > 0) {
+                    t.put("cosine", cosine(sd, x, y, c.cosineTau(), dim).mul(c.cosineWeight()));
+                }
+                if (c.ibnWeight() > 0) {
+                    t.put("ibn", ibn(sd, x, y, c.ibnTau(), c.positiveThreshold(), dim).mul(c.ibnWeight()));
+                }
+                if (c.angleWeight() > 0) {
+                    t.put("angle", angle(sd, x, y, c.angleTau(), dim).mul(c.angleWeight()));
+                }
+            }
+            case POSITIVE_PAIR -> t.put("contrastive", contrastive(sd, x, ExampleShape.POSITIVE_PAIR, c.ibnTau(), dim));
+            case TRIPLET -> tripletTerms(sd, x, y, c, dim, t);
+        }
+        return t;
+    }
+
+    private static void tripletTerms(SameDiff sd, SDVariable x, SDVariable y, AngleLossConfig c, long dim, java.util.Map<String, SDVariable> t) {
+        // the reference sums the two contrastive terms and halves the sum: each term is halved here
         if (c.ibnWeight() > 0) {
-            cl = contrastive(sd, x, ExampleShape.TRIPLET, c.ibnTau(), dim, false).mul(c.ibnWeight());
+            t.put("ibn", contrastive(sd, x, ExampleShape.TRIPLET, c.ibnTau(), dim, false).mul(c.ibnWeight()).div(2.0));
         }
         if (c.clnWeight() > 0) {
-            cl = plus(cl, contrastive(sd, x, ExampleShape.TRIPLET, c.ibnTau(), dim, true).mul(c.clnWeight()));
-        }
-        if (cl != null) {
-            sum = cl.div(2.0);
+            t.put("cln", contrastive(sd, x, ExampleShape.TRIPLET, c.ibnTau(), dim, true).mul(c.clnWeight()).div(2.0));
         }
         if (c.angleWeight() > 0 || c.cosineWeight() > 0) {
             SDVariable q = row(x, 3, 0, dim);
@@ -80,14 +89,13 @@ public final class AngleLoss {
             SDVariable s = sd.concat(0, sd.onesLike(first), sd.zerosLike(first));
             if (c.angleWeight() > 0) {
                 SDVariable scores = sd.concat(0, angleScores(q, p, dim, c.angleTau()), angleScores(q, n, dim, c.angleTau()));
-                sum = plus(sum, ranked(sd, scores, s).mul(c.angleWeight()));
+                t.put("angle", ranked(sd, scores, s).mul(c.angleWeight()));
             }
             if (c.cosineWeight() > 0) {
                 SDVariable scores = sd.concat(0, cosineScores(q, p, c.cosineTau()), cosineScores(q, n, c.cosineTau()));
-                sum = plus(sum, ranked(sd, scores, s).mul(c.cosineWeight()));
+                t.put("cosine", ranked(sd, scores, s).mul(c.cosineWeight()));
             }
         }
-        return sum;
     }
 
     /** Format A's CoSENT cosine term. */

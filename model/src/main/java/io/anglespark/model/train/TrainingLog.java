@@ -20,8 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run's training curves: {@value #METRICS} (JSON lines: {@code {"type": "train", step, epoch, loss, lr,
- * examples_per_s}} every log-every-steps steps, {@code {"type": "dev", step, epoch, spearman, mean_loss, best}} per dev
+ * A run's training curves: {@value #METRICS} (JSON lines: {@code {"type": "train", step, epoch, loss, terms, lr,
+ * examples_per_s}} every log-every-steps steps (loss: the round's loss as fitted; terms: each weighted term of the loss,
+ * {@code cosine}, {@code ibn}, {@code angle}, ..., on the round's last minibatch with the parameters after the round), {@code {"type": "dev", step, epoch, spearman, mean_loss, best}} per dev
  * evaluation) and {@value #CURVES} (loss and dev Spearman over steps, drawn by XChart), both rewritten whole at every
  * checkpoint and at the end. A resumed run keeps the lines up to its checkpoint's step and continues them.
  */
@@ -58,9 +59,11 @@ public final class TrainingLog {
         return log;
     }
 
-    void step(int step, int epoch, double loss, double lr, double examplesPerSecond) {
+    void step(int step, int epoch, double loss, java.util.Map<String, Double> terms, double lr, double examplesPerSecond) {
         ObjectNode n = JSON.createObjectNode().put("type", "train").put("step", step).put("epoch", epoch);
         putNumber(n, "loss", loss);
+        ObjectNode t = n.putObject("terms");
+        terms.forEach((k, v) -> putNumber(t, k, v));
         n.put("lr", lr);
         putNumber(n, "examples_per_s", examplesPerSecond);
         lines.add(n);

@@ -5,8 +5,11 @@ import io.anglespark.model.batch.Batcher;
 import io.anglespark.model.batch.TrainingExample;
 import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderArtifact;
+import io.anglespark.model.loss.LossTerms;
 import io.anglespark.model.tokenize.WordPieceTokenizer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,7 +150,8 @@ public final class TrainingLoop {
                             + "per minibatch, {} minibatch(es) and {} step(s) a round; fitted by {}; loss {}", spec.name(), spec.pooling().label(),
                     graph.numParams(), train.size(), config.loss().format(), plan.epochs().size(), plan.epochs().get(0).rounds(),
                     plan.totalSteps(), config.examplesPerBatch(), shape.minibatches(), shape.steps(), fitter.describe(), config.loss());
-            Run run = new Run(state, plan, graph, encoder, evaluator, fitter, out, checkpoints, log);
+            Run run = new Run(state, plan, graph, encoder, evaluator, fitter, out, checkpoints, log, batcher,
+                    new LossTerms(config.loss(), spec.config().hidden()));
             run.trainToTheEnd();
             return new Result(graph, state, plan, newest.isPresent(), run.stoppedByLimit, run.examples, run.seconds, fitter.describe());
         }
@@ -199,6 +203,8 @@ public final class TrainingLoop {
         private final RunFolder out;
         private final Checkpoints checkpoints;
         private final TrainingLog log;
+        private final Batcher batcher;
+        private final LossTerms terms;
         private final WarmupLinearSchedule schedule;
         private final long started = System.nanoTime();
         private final int stepAtStart;
@@ -209,7 +215,7 @@ public final class TrainingLoop {
         private boolean stoppedByLimit;
 
         Run(TrainingState state, Plan plan, ComputationGraph graph, Encoder encoder, DevEvaluator evaluator, Fitter fitter, RunFolder out,
-            Checkpoints checkpoints, TrainingLog log) {
+            Checkpoints checkpoints, TrainingLog log, Batcher batcher, LossTerms terms) {
             this.state = state;
             this.plan = plan;
             this.graph = graph;
@@ -219,6 +225,8 @@ public final class TrainingLoop {
             this.out = out;
             this.checkpoints = checkpoints;
             this.log = log;
+            this.batcher = batcher;
+            this.terms = terms;
             this.schedule = TrainingGraph.schedule(config, plan.totalSteps());
             this.stepAtStart = state.step;
             this.lastCheckpointStep = state.step;
@@ -261,7 +269,8 @@ public final class TrainingLoop {
                 }
                 boolean planDone = state.epoch == plan.epochs().size();
                 if (crossed(stepBefore, state.step, config.logEverySteps()) || planDone) {
-                    log.step(state.step, state.epoch, loss, schedule.valueAt(state.step - 1, 0), examples / seconds);
+                    log.step(state.step, state.epoch, loss, terms(round.get(round.size() - 1)), schedule.valueAt(state.step - 1, 0),
+                            examples / seconds);
                 }
                 progress(loss, planDone);
                 if (evaluator != null && (epochEnd || planDone || crossed(stepBefore, state.step, config.evalEverySteps()))) {
@@ -284,6 +293,13 @@ public final class TrainingLoop {
                 LOG.info("stopped early at step {} of {}: dev Spearman has not improved for {} evaluations (patience); best {} at step {}",
                         state.step, plan.totalSteps(), config.patience(), pct(state.best()), state.bestStep);
             }
+        }
+
+        /** The loss's weighted terms on a minibatch, with the parameters after the round (a forward pass, no update). */
+        private java.util.Map<String, Double> terms(int[] minibatch) {
+            MultiDataSet mds = batcher.toMultiDataSet(minibatch);
+            INDArray pooled = graph.output(false, mds.getFeatures())[0];
+            return terms.values(pooled, mds.getLabels(0));
         }
 
         private boolean limitReached() {

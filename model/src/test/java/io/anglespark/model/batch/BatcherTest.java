@@ -229,6 +229,6 @@ class BatcherTest {
         List<TrainingExample> triplets = fixture("triplets.tsv", ExampleShape.TRIPLET);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Batcher(triplets, ExampleShape.SCORED_PAIR, tokenizer, 16, 2, 1));
-        assertTrue(e.getMessage().contains("not a format-A example"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a scored-pair example"), e.getMessage());
     }
 }

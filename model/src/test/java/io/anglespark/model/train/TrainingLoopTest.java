@@ -68,6 +68,12 @@ class TrainingLoopTest {
                 .run(spec, train, dev, LocalFitter.factory(), RunFolder.local(dir), resume, "test");
     }
 
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
     private static List<String> withoutRates(Path metrics) throws IOException {
         return Files.readAllLines(metrics).stream().map(l -> l.replaceAll("\"examples_per_s\":[0-9.Ee+-]+", "")).toList();
     }
@@ -155,6 +161,7 @@ class TrainingLoopTest {
         assertEquals(List.of(0, 3, 4, 6, 8), devSteps);
         JsonNode t = lines.stream().filter(n -> n.get("type").asText().equals("train")).findFirst().orElseThrow();
         assertTrue(t.get("loss").isNumber() && t.get("lr").asDouble() > 0 && t.get("examples_per_s").asDouble() > 0, t.toString());
+        assertEquals(List.of("cosine", "ibn", "angle"), iterable(t.get("terms").fieldNames()), "the paper preset's terms, by name");
         BufferedImage png = ImageIO.read(dir.resolve(TrainingLog.CURVES).toFile());
         assertNotNull(png);
         assertEquals(800, png.getWidth());
