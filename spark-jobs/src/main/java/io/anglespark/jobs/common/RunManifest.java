@@ -17,7 +17,7 @@ import java.util.Properties;
 
 /**
  * The {@code _run.json} every output folder gets: what ran (job, git revision, Spark), with what
- * (resolved config and Spark properties, secrets redacted), on what (inputs with sizes), what came
+ * (resolved config and Spark properties, secrets redacted by the session's {@link Redaction}), on what (inputs with sizes), what came
  * out (counters) and how long each stage took. Written last, atomically, so its presence marks a
  * complete output.
  */
@@ -26,11 +26,13 @@ public final class RunManifest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ObjectNode root = JSON.createObjectNode();
+    private final Redaction redaction;
     private final Map<String, Double> timings = new LinkedHashMap<>();
     private final long startNanos = System.nanoTime();
     private long stageStart = System.nanoTime();
 
     public RunManifest(String job, SparkSession spark, Object resolvedConfig) {
+        redaction = Redaction.of(spark);
         root.put("job", job);
         root.put("started", Instant.now().toString());
         root.put("git_revision", GitRevision.get());
@@ -39,7 +41,7 @@ public final class RunManifest {
         root.put("app_id", spark.sparkContext().applicationId());
         ObjectNode sparkConf = root.putObject("spark_conf");
         for (Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
-            sparkConf.put(kv._1(), kv._2());
+            sparkConf.put(kv._1(), redaction.sparkProperty(kv._1(), kv._2()));
         }
         root.set("config", JSON.valueToTree(resolvedConfig));
     }
@@ -70,7 +72,7 @@ public final class RunManifest {
         root.put("duration_s", elapsedSeconds());
         ObjectNode t = root.putObject("timings_s");
         timings.forEach(t::put);
-        Redaction.redact(root);
+        redaction.redact(root);
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
