@@ -18,7 +18,9 @@ import java.util.Set;
  * Typed reads from one HOCON object, each with a default and a validation that fails naming the full
  * key and the value. The reader remembers which keys were read, so {@link #rejectUnknownKeys()} can
  * refuse a key that no job reads (a typo), naming the nearest valid key. The job's config parser is
- * the schema: there is no second list of keys to drift from it.
+ * the schema: there is no second list of keys to drift from it. A required key that is missing names an unread key
+ * near it (or near an absent section or root on its way), so a typo hidden by a missing key is still reported as
+ * itself ({@link #absent}). A message never shows the value of a secret key ({@link Redaction}).
  */
 public final class ConfigReader {
     private final Config config;
