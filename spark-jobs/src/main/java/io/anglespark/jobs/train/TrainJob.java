@@ -110,7 +110,7 @@ public final class TrainJob implements Callable<Integer> {
         if (resume) {
             overrides.add(TrainJobConfig.ROOT + ".resume=true");
         }
-        TrainJobConfig config = TrainJobConfig.from(JobConfigs.load(cli.configFile("train"), overrides, new Configuration()));
+        TrainJobConfig config = TrainJobConfig.from(JobConfigs.load(cli.configFile("train"), overrides, HadoopFs.driverConfiguration()));
         TrainReport r = SparkSessions.runAndStop("angle-spark train", spark -> run(spark, config));
         LOG.info("train {}: {} steps, dev Spearman start {} best {} (epoch {}); {}", r.finished() ? "finished" : "stopped (resumable)",
                 r.steps(), pct(r.initialSpearman()), pct(r.bestSpearman()), r.bestEpoch(), r.output());
