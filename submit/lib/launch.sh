@@ -47,11 +47,11 @@ angle_ensure_jar() {
 }
 
 # angle_submit MAIN_CLASS JOB_NAME [script options and job arguments...]
-# Script options: --master URL, --properties FILE (Spark properties), --driver-memory SIZE.
-# Everything else goes to the job (see --help).
+# Script options: --master URL, --properties FILE (Spark properties), --driver-memory SIZE, and spark-submit's
+# --conf KEY=VALUE and --packages COORDINATES (passed to spark-submit as they are). Everything else goes to the job (see --help).
 angle_submit() {
   local main_class="$1" job="$2"; shift 2
-  local master="" props="" driver_mem="${ANGLE_DRIVER_MEMORY:-4g}" job_args=()
+  local master="" props="" driver_mem="${ANGLE_DRIVER_MEMORY:-4g}" job_args=() spark_args=()
   while [ $# -gt 0 ]; do
     case "$1" in
       --master) master="$2"; shift 2 ;;
@@ -59,10 +59,13 @@ angle_submit() {
       --properties) props="$2"; shift 2 ;;
       --properties=*) props="${1#*=}"; shift ;;
       --driver-memory) driver_mem="$2"; shift 2 ;;
+      --conf|--packages) spark_args+=("$1" "$2"); shift 2 ;;
+      --conf=*|--packages=*) spark_args+=("${1%%=*}" "${1#*=}"); shift ;;
       -h|--help)
         echo "Submit options (this script): --master URL (default local[*]; spark://HOST:PORT; yarn and k8s:// need SPARK_HOME)," \
              "--properties FILE (Spark properties; default conf/spark/local.properties or cluster.properties)," \
-             "--driver-memory SIZE (default 4g). Job options:"
+             "--driver-memory SIZE (default 4g), --conf KEY=VALUE and --packages COORDINATES (spark-submit's, e.g." \
+             "--conf spark.hadoop.fs.s3a.endpoint=URL, --packages org.apache.hadoop:hadoop-aws:3.3.4). Job options:"
         job_args+=("$1"); shift ;;
       *) job_args+=("$1"); shift ;;
     esac
@@ -95,7 +98,7 @@ angle_submit() {
   local log_conf="-Dlog4j2.configurationFile=$ANGLE_HOME/conf/log4j2.properties"
   local submit_args=(--class "$main_class" --properties-file "$props"
     --conf "spark.driver.extraJavaOptions=$jvm_flags $driver_flags $log_conf"
-    --conf "spark.executor.extraJavaOptions=$jvm_flags" "${env_confs[@]}")
+    --conf "spark.executor.extraJavaOptions=$jvm_flags" "${env_confs[@]}" "${spark_args[@]+"${spark_args[@]}"}")
   [ -n "$master" ] && submit_args+=(--master "$master")
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --driver-memory "$driver_mem" "$ANGLE_JAR" "${job_args[@]}"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigReader;
 import io.anglespark.jobs.common.JobCli;
+import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
 import io.anglespark.jobs.common.SparkSessions;
@@ -13,7 +14,6 @@ import io.anglespark.jobs.embed.EmbedJob;
 import io.anglespark.jobs.embed.EmbedReport;
 import io.anglespark.jobs.embed.EngineCache;
 import io.anglespark.model.serve.Engine;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -111,7 +111,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String configPath = cli.configFile("bench-embed");
-        Settings s = Settings.from(JobConfigs.load(configPath, cli.overrides, new Configuration()));
+        Settings s = Settings.from(JobConfigs.load(configPath, cli.sets("bench-embed", "embed"), HadoopFs.driverConfiguration()));
         Path work = Paths.get(s.workDir()).toAbsolutePath();
         ObjectMapper json = new ObjectMapper();
         if (oneRun != null) {
@@ -162,13 +162,13 @@ public final class EmbedBenchmark implements Callable<Integer> {
 
     /** The embed job's configuration for one run: conf's embed settings and the overrides, with this run's input, output and engine. */
     private EmbedConfig embedConfig(String configPath, Path work, long n, Engine engine) {
-        List<String> overrides = new ArrayList<>(cli.overrides);
+        List<String> overrides = cli.sets("bench-embed", "embed");
         overrides.add("embed.input.path=" + corpus(work, n));
         overrides.add("embed.input.format=jsonl");
         overrides.add("embed.output=" + work.resolve("out-" + n + "-" + engine.label()));
         overrides.add("embed.overwrite=true");
         overrides.add("embed.engine=" + engine.label());
-        return EmbedConfig.from(JobConfigs.load(configPath, overrides, new Configuration()));
+        return EmbedConfig.from(JobConfigs.load(configPath, overrides, HadoopFs.driverConfiguration()));
     }
 
     /**

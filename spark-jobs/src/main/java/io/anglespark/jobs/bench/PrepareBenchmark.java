@@ -3,13 +3,13 @@ package io.anglespark.jobs.bench;
 import com.typesafe.config.Config;
 import io.anglespark.jobs.common.ConfigReader;
 import io.anglespark.jobs.common.JobCli;
+import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
 import io.anglespark.jobs.common.SparkSessions;
 import io.anglespark.jobs.prepare.PrepareConfig;
 import io.anglespark.jobs.prepare.PrepareJob;
 import io.anglespark.jobs.prepare.PrepareReport;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,14 +65,14 @@ public final class PrepareBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String configPath = cli.configFile("bench-prepare");
-        Settings s = Settings.from(JobConfigs.load(configPath, cli.overrides, new Configuration()));
+        Settings s = Settings.from(JobConfigs.load(configPath, cli.sets("bench-prepare", "prepare"), HadoopFs.driverConfiguration()));
         Path work = Paths.get(s.workDir()).toAbsolutePath();
         Path corpus = work.resolve("corpus");
-        List<String> overrides = new ArrayList<>(cli.overrides);
+        List<String> overrides = cli.sets("bench-prepare", "prepare");
         overrides.add("prepare.inputs=[{name=synthetic, source=synthetic, format=stsb, split=hash, path=\"" + corpus + "\"}]");
         overrides.add("prepare.output=" + work.resolve("out"));
         overrides.add("prepare.overwrite=true");
-        Config config = JobConfigs.load(configPath, overrides, new Configuration());
+        Config config = JobConfigs.load(configPath, overrides, HadoopFs.driverConfiguration());
         PrepareConfig prepare = PrepareConfig.from(config);
         List<String> sentences = sentences(prepare.dataRoot());
         long t0 = System.nanoTime();

@@ -18,23 +18,32 @@ import java.util.Set;
  * Typed reads from one HOCON object, each with a default and a validation that fails naming the full
  * key and the value. The reader remembers which keys were read, so {@link #rejectUnknownKeys()} can
  * refuse a key that no job reads (a typo), naming the nearest valid key. The job's config parser is
- * the schema: there is no second list of keys to drift from it.
+ * the schema: there is no second list of keys to drift from it. A required key that is missing names an unread key
+ * near it (or near an absent section or root on its way), so a typo hidden by a missing key is still reported as
+ * itself ({@link #absent}). A message never shows the value of a secret key ({@link Redaction}).
  */
 public final class ConfigReader {
     private final Config config;
     private final String path;
+    /** The reader this one's object was read from, and its name there (null for a list element): where a misspelt section is. */
+    private final ConfigReader parent;
+    private final String nameInParent;
     private final Set<String> read = new LinkedHashSet<>();
     private final List<ConfigReader> children = new ArrayList<>();
 
-    private ConfigReader(Config config, String path) {
+    private ConfigReader(Config config, String path, ConfigReader parent, String nameInParent) {
         this.config = config;
         this.path = path;
+        this.parent = parent;
+        this.nameInParent = nameInParent;
     }
 
     /** Reads the object at {@code rootKey} of {@code config} (an absent object reads as empty). */
     public static ConfigReader of(Config config, String rootKey) {
+        // The whole file, only to point at a misspelt root ('prepar') when a required key is missing; its other roots are not checked.
+        ConfigReader file = new ConfigReader(config, "", null, null);
         Config c = config.hasPath(rootKey) ? objectAt(config, rootKey, rootKey) : ConfigFactory.empty();
-        return new ConfigReader(c, rootKey);
+        return new ConfigReader(c, rootKey, file, rootKey);
     }
 
     private static Config objectAt(Config config, String key, String fullKey) {
@@ -46,12 +55,13 @@ public final class ConfigReader {
     }
 
     public String key(String name) {
-        return path + "." + name;
+        return path.isEmpty() ? name : path + "." + name;
     }
 
     public ConfigReader section(String name) {
         read.add(name);
-        ConfigReader child = new ConfigReader(config.hasPath(quote(name)) ? objectAt(config, quote(name), key(name)) : ConfigFactory.empty(), key(name));
+        ConfigReader child = new ConfigReader(config.hasPath(quote(name)) ? objectAt(config, quote(name), key(name)) : ConfigFactory.empty(), key(name),
+                this, name);
         children.add(child);
         return child;
     }
@@ -64,13 +74,13 @@ public final class ConfigReader {
         read.add(name);
         if (!config.hasPath(quote(name))) {
             if (dflt == null) {
-                throw new ConfigException("config key '" + key(name) + "' is required");
+                throw absent(name, "is required");
             }
             return dflt;
         }
         ConfigValue v = config.getValue(quote(name));
         if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
-            throw new ConfigException("config key '" + key(name) + "' must be a string, got " + v.render());
+            throw new ConfigException("config key '" + key(name) + "' must be a string, got " + shown(name, v.render()));
         }
         return String.valueOf(v.unwrapped());
     }
@@ -101,7 +111,7 @@ public final class ConfigReader {
             throw new ConfigException("config key '" + key(name) + "' = " + render(name) + ": must be a whole number");
         }
         if (v < min || v > max) {
-            throw new ConfigException("config key '" + key(name) + "' = " + v + ": must be in [" + min + ", " + max + "]");
+            throw new ConfigException("config key '" + key(name) + "' = " + shown(name, v) + ": must be in [" + min + ", " + max + "]");
         }
         return v;
     }
@@ -122,7 +132,7 @@ public final class ConfigReader {
             throw new ConfigException("config key '" + key(name) + "' = " + render(name) + ": must be a number");
         }
         if (!(v >= min && v <= max)) {
-            throw new ConfigException("config key '" + key(name) + "' = " + v + ": must be in [" + min + ", " + max + "]");
+            throw new ConfigException("config key '" + key(name) + "' = " + shown(name, v) + ": must be in [" + min + ", " + max + "]");
         }
         return v;
     }
@@ -160,7 +170,7 @@ public final class ConfigReader {
         for (E e : type.getEnumConstants()) {
             known.add(hyphenated(e));
         }
-        throw new ConfigException("config key '" + key(name) + "' = '" + s + "': must be one of " + known);
+        throw new ConfigException("config key '" + key(name) + "' = '" + shown(name, s) + "': must be one of " + known);
     }
 
     /**
@@ -220,7 +230,7 @@ public final class ConfigReader {
         }
         List<ConfigReader> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            ConfigReader r = new ConfigReader(list.get(i).toConfig(), key(name) + "[" + i + "]");
+            ConfigReader r = new ConfigReader(list.get(i).toConfig(), key(name) + "[" + i + "]", null, null);
             children.add(r);
             out.add(r);
         }
@@ -240,11 +250,51 @@ public final class ConfigReader {
     }
 
     public ConfigException invalid(String name, Object value, String why) {
-        return new ConfigException("config key '" + key(name) + "' = " + value + ": " + why);
+        return new ConfigException("config key '" + key(name) + "' = " + shown(name, value) + ": " + why);
+    }
+
+    /**
+     * A key that must be there is not ({@code why}: "is required", "must list at least one input"). When an unread key
+     * near its name is there instead, or near the name of a section on its way that is absent, the message names it:
+     * a misspelling is reported as itself, not only as the key it hides.
+     */
+    public ConfigException absent(String name, String why) {
+        String message = "config key '" + key(name) + "' " + why;
+        String wanted = name;
+        for (ConfigReader r = this; r != null; wanted = r.nameInParent, r = r.parent) {
+            String near = r.unreadNear(wanted);
+            if (near != null) {
+                return new ConfigException(message + "; the config has '" + r.key(near) + "' (a misspelling of '" + wanted + "'?)");
+            }
+            if (r.nameInParent == null || r.parent.config.hasPath(quote(r.nameInParent))) {
+                break;
+            }
+        }
+        return new ConfigException(message);
+    }
+
+    /** The key here, not read (so far), closest to {@code name} within a few edits; null if none. */
+    private String unreadNear(String name) {
+        int allowed = name.length() <= 3 ? 1 : name.length() <= 8 ? 2 : 3;
+        String best = null;
+        int bestDistance = allowed + 1;
+        for (String k : config.root().keySet()) {
+            int d = editDistance(k, name);
+            if (!read.contains(k) && !k.equals(name) && d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** A value for a message: redacted when the key is a secret ({@link Redaction}). */
+    private String shown(String name, Object value) {
+        return Redaction.forThisProcess().value(key(name), String.valueOf(value));
     }
 
     private String render(String name) {
-        return config.getValue(quote(name)).render();
+        return shown(name, config.getValue(quote(name)).render());
     }
 
     private static String quote(String name) {

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -13,8 +14,11 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapred.FileInputFormat;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.hadoop.util.VersionInfo;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import scala.Tuple2;
 
 import java.io.BufferedInputStream;
@@ -29,9 +33,61 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Hadoop FileSystem helpers: every input and output is a Hadoop path (file:, hdfs:, s3a:, ...). */
+/**
+ * Hadoop FileSystem helpers: every input and output is a Hadoop path (file:, hdfs:, s3a:, ...). A path whose file
+ * system is not on the class path (s3a: without hadoop-aws) fails with {@link ConnectorMissingException}, one line
+ * saying what to add.
+ */
 public final class HadoopFs {
+    /** hadoop-aws must be the build of the Hadoop client Spark runs with. */
+    static final String S3A_MISSING = "s3a: paths need hadoop-aws " + VersionInfo.getVersion() + " on the class path: build the job jar with -Ps3a, "
+            + "or pass --packages org.apache.hadoop:hadoop-aws:" + VersionInfo.getVersion();
+
     private HadoopFs() {
+    }
+
+    /**
+     * The driver's Hadoop configuration before a session exists (to read a {@code --config} file): Hadoop's XML files
+     * plus the {@code spark.hadoop.*} properties spark-submit set from {@code --conf}, as the session will have them.
+     */
+    public static Configuration driverConfiguration() {
+        return SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    }
+
+    /** The file system of {@code p}; a scheme with no file system on the class path fails with {@link ConnectorMissingException}. */
+    public static FileSystem fileSystem(Path p, Configuration conf) throws IOException {
+        try {
+            return p.getFileSystem(conf);
+        } catch (IOException | RuntimeException e) {
+            ConnectorMissingException missing = connectorMissing(e);
+            if (missing != null) {
+                throw missing;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The user error behind {@code e} when it (or a cause) is Hadoop failing to find a file system: the class a
+     * {@code fs.SCHEME.impl} key names is missing (hadoop-aws's S3AFileSystem, which core-default.xml names for s3a:),
+     * or no file system is registered for the scheme. Null otherwise.
+     */
+    public static ConnectorMissingException connectorMissing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectorMissingException c) {
+                return c;
+            }
+            String m = String.valueOf(t.getMessage());
+            boolean classMissing = t instanceof ClassNotFoundException || t instanceof NoClassDefFoundError;
+            if ((classMissing && m.contains("org.apache.hadoop.fs.s3a.")) || (t instanceof UnsupportedFileSystemException && m.contains("\"s3a\""))) {
+                return new ConnectorMissingException(S3A_MISSING, e);
+            }
+            if (t instanceof UnsupportedFileSystemException) {
+                return new ConnectorMissingException(m + ": no Hadoop file system for that scheme is on the class path (add its connector jar "
+                        + "to the job jar or pass it with --packages)", e);
+            }
+        }
+        return null;
     }
 
     /** One input file as listed at the start of a run. */
@@ -45,7 +101,7 @@ public final class HadoopFs {
     public static List<InputFile> listInputFiles(String inputName, String pathOrGlob, Configuration conf) {
         Path p = new Path(pathOrGlob);
         try {
-            FileSystem fs = p.getFileSystem(conf);
+            FileSystem fs = fileSystem(p, conf);
             FileStatus[] matches = fs.globStatus(p);
             if (matches == null || matches.length == 0) {
                 throw new InputException("input '" + inputName + "': path " + pathOrGlob + " does not exist");
@@ -137,7 +193,7 @@ public final class HadoopFs {
 
     static InputStream open(String file, Configuration conf) throws IOException {
         Path p = new Path(file);
-        FileSystem fs = p.getFileSystem(conf);
+        FileSystem fs = fileSystem(p, conf);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
         InputStream in = fs.open(p);
         return codec == null ? in : codec.createInputStream(in);
@@ -151,18 +207,18 @@ public final class HadoopFs {
 
     public static boolean exists(String path, Configuration conf) throws IOException {
         Path p = new Path(path);
-        return p.getFileSystem(conf).exists(p);
+        return fileSystem(p, conf).exists(p);
     }
 
     public static void delete(String path, Configuration conf) throws IOException {
         Path p = new Path(path);
-        p.getFileSystem(conf).delete(p, true);
+        fileSystem(p, conf).delete(p, true);
     }
 
     /** Writes a small file atomically: to a temporary sibling first, then renamed over the target. */
     public static void writeStringAtomically(String path, String content, Configuration conf) throws IOException {
         Path target = new Path(path);
-        FileSystem fs = target.getFileSystem(conf);
+        FileSystem fs = fileSystem(target, conf);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         try (FSDataOutputStream out = fs.create(tmp, false)) {
             out.write(content.getBytes(StandardCharsets.UTF_8));
@@ -180,6 +236,13 @@ public final class HadoopFs {
     public static final class OutputExistsException extends IllegalStateException {
         public OutputExistsException(String message) {
             super(message);
+        }
+    }
+
+    /** A path's file system is not on the class path (s3a: without hadoop-aws): a user error, one line naming what to add. */
+    public static final class ConnectorMissingException extends IllegalStateException {
+        public ConnectorMissingException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

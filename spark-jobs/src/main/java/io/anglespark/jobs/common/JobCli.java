@@ -12,7 +12,8 @@ public class JobCli {
     public String config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override one configuration key, e.g. --set prepare.cleaning.max-chars=5000 (repeatable).")
+            description = "Override one key of the job's configuration, e.g. --set prepare.cleaning.max-chars=5000 (repeatable). "
+                    + "Keys outside it are refused; Spark and Hadoop settings go in --conf or a Spark properties file.")
     public List<String> overrides = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "Output folder (any Hadoop path); overrides the config's output.")
@@ -24,9 +25,12 @@ public class JobCli {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     public boolean help;
 
-    /** The {@code --set} overrides, plus {@code --output} and {@code --overwrite} as keys under the job's root. */
+    /**
+     * The {@code --set} overrides, plus {@code --output} and {@code --overwrite} as keys under the job's root. A
+     * {@code --set} key outside the root fails ({@link JobConfigs#requireUnderRoots}).
+     */
     public List<String> overrides(String root) {
-        List<String> all = new ArrayList<>(overrides);
+        List<String> all = sets(root);
         if (output != null) {
             all.add(root + ".output=" + output);
         }
@@ -34,6 +38,12 @@ public class JobCli {
             all.add(root + ".overwrite=true");
         }
         return all;
+    }
+
+    /** The {@code --set} overrides, each checked to be under one of {@code roots}. */
+    public List<String> sets(String... roots) {
+        JobConfigs.requireUnderRoots(overrides, List.of(roots));
+        return new ArrayList<>(overrides);
     }
 
     /** The configuration file: {@code --config}, else {@code conf/<job>.conf} in the working directory. */

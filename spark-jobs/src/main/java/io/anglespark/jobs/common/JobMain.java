@@ -2,58 +2,101 @@ package io.anglespark.jobs.common;
 
 import io.anglespark.model.ModelFileException;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * Runs a job's picocli command and turns its errors into exit codes: a user error (bad config, missing
- * input, existing output, a model file that cannot be loaded) prints one line naming the problem and exits 2;
- * anything else is a bug or an environment failure and prints the stack trace, exit 1.
+ * Runs a job's picocli command and turns its errors into exit codes: a command line picocli cannot parse, or a user
+ * error (bad config, missing input, existing output, an output over an input, a model file that cannot be loaded, a
+ * file system missing from the class path) prints one line naming the problem and exits 2; anything else is a bug or
+ * an environment failure and prints the stack trace, exit 1. No line quotes a command-line value
+ * ({@code --conf key=secret} given to the job is reported by its option name only), and every user-error line is
+ * redacted.
  */
 public final class JobMain {
     private JobMain() {
     }
 
     public static int execute(String job, Callable<Integer> command, String[] args) {
-        return execute(job, command, args, null);
+        return commandLine(job, command).execute(args);
     }
 
-    /** As {@link #execute(String, Callable, String[])}, printing errors to {@code err} (null: standard error). */
+    /** As {@link #execute(String, Callable, String[])}, printing errors to {@code err}. */
     public static int execute(String job, Callable<Integer> command, String[] args, PrintWriter err) {
-        CommandLine cl = new CommandLine(command);
-        if (err != null) {
-            cl.setErr(err);
-        }
-        return cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            String userError = userError(e);
-            if (userError != null) {
-                cmd.getErr().println(job + ": " + userError);
-                return 2;
-            }
-            cmd.getErr().println(job + " failed: " + e);
-            e.printStackTrace(cmd.getErr());
-            return 1;
-        }).execute(args);
+        return commandLine(job, command).setErr(err).execute(args);
+    }
+
+    /** The job's command line with this class's error handling (tests set its error writer). */
+    static CommandLine commandLine(String job, Callable<Integer> command) {
+        return new CommandLine(command)
+                .setParameterExceptionHandler((e, args) -> {
+                    e.getCommandLine().getErr().println(job + ": " + describe(e, args) + "; run with --help for the job's options");
+                    return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+                })
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    String line = userError(e);
+                    if (line != null) {
+                        cmd.getErr().println(job + ": " + line);
+                        return 2;
+                    }
+                    cmd.getErr().println(job + " failed: " + e);
+                    e.printStackTrace(cmd.getErr());
+                    return 1;
+                });
     }
 
     /**
-     * The one-line message of a user error, or null when {@code e} is not one. A {@link ModelFileException} counts
-     * also when wrapped (an {@code UncheckedIOException} from a cache, a Spark exception from a task): its own message,
-     * which names the file and the problem, is the line.
+     * A rejected command line in words that name options only: picocli's own messages quote the arguments, and an
+     * argument may be {@code spark.hadoop.fs.s3a.secret.key=...} meant for spark-submit.
+     */
+    static String describe(CommandLine.ParameterException e, String[] args) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            if (first.startsWith("-")) {
+                int eq = first.indexOf('=');
+                String name = eq > 0 ? first.substring(0, eq) : first;
+                return "unknown option '" + name + "' (spark-submit options go before the job's options, before the job jar; "
+                        + "the submit/ scripts take --master, --conf, --packages and --properties)";
+            }
+            int at = Arrays.asList(args).indexOf(first);
+            return "unexpected argument" + (at >= 0 ? " at position " + (at + 1) : "") + " (not shown; every job option starts with --)";
+        }
+        ArgSpec spec = e.getArgSpec();
+        String option = spec instanceof OptionSpec o ? "option '" + o.longestName() + "'" : "an argument";
+        if (e instanceof CommandLine.MissingParameterException) {
+            return option + " needs a value";
+        }
+        if (e instanceof CommandLine.OverwrittenOptionException) {
+            return option + " is given more than once";
+        }
+        return "invalid value for " + option + " (not shown)";
+    }
+
+    /**
+     * The one line of a user error, redacted, or null when {@code e} is not one. A {@link ModelFileException} counts also
+     * when wrapped (an {@code UncheckedIOException} from a cache, a Spark exception from a task): its own message, which
+     * names the file and the problem, is the line; a missing file system says what to add, wherever it surfaced.
      */
     static String userError(Throwable e) {
+        HadoopFs.ConnectorMissingException missing = HadoopFs.connectorMissing(e);
+        if (missing != null) {
+            return Redaction.forThisProcess().text(missing.getMessage());
+        }
         if (e instanceof ConfigException || e instanceof HadoopFs.InputException || e instanceof HadoopFs.OutputExistsException
                 || e instanceof OutputFolder.OutputOverlapsInputException) {
-            return e.getMessage();
+            return Redaction.forThisProcess().text(e.getMessage());
         }
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
             if (t instanceof ModelFileException m) {
-                return m.getMessage();
+                return Redaction.forThisProcess().text(m.getMessage());
             }
         }
         return null;
@@ -61,5 +104,11 @@ public final class JobMain {
 
     static boolean isUserError(Exception e) {
         return userError(e) != null;
+    }
+
+    /** The one line of a user error (see {@link #userError}); the exception's message, redacted, for any other. */
+    static String userMessage(Exception e) {
+        String line = userError(e);
+        return line != null ? line : Redaction.forThisProcess().text(String.valueOf(e.getMessage()));
     }
 }

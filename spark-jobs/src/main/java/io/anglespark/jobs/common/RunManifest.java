@@ -17,7 +17,7 @@ import java.util.Properties;
 
 /**
  * The {@code _run.json} every output folder gets: what ran (job, git revision, Spark), with what
- * (resolved config and Spark properties, secrets redacted), on what (inputs with sizes), what came
+ * (resolved config and Spark properties, secrets redacted by the session's {@link Redaction}), on what (inputs with sizes), what came
  * out (counters) and how long each stage took. Written last, atomically, so its presence marks a
  * complete output.
  */
@@ -28,11 +28,13 @@ public final class RunManifest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ObjectNode root = JSON.createObjectNode();
+    private final Redaction redaction;
     private final Map<String, Double> timings = new LinkedHashMap<>();
     private final long startNanos = System.nanoTime();
     private long stageStart = System.nanoTime();
 
     public RunManifest(String job, SparkSession spark, Object resolvedConfig) {
+        redaction = Redaction.of(spark);
         root.put("producer", PRODUCER);
         root.put("job", job);
         root.put("status", "running");
@@ -43,7 +45,7 @@ public final class RunManifest {
         root.put("app_id", spark.sparkContext().applicationId());
         ObjectNode sparkConf = root.putObject("spark_conf");
         for (Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
-            sparkConf.put(kv._1(), kv._2());
+            sparkConf.put(kv._1(), redaction.sparkProperty(kv._1(), kv._2()));
         }
         root.set("config", JSON.valueToTree(resolvedConfig));
     }
@@ -77,7 +79,7 @@ public final class RunManifest {
         root.put("duration_s", elapsedSeconds());
         ObjectNode t = root.putObject("timings_s");
         timings.forEach(t::put);
-        Redaction.redact(root);
+        redaction.redact(root);
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -91,7 +93,7 @@ public final class RunManifest {
      */
     public void writeStarted(String outputDir, org.apache.hadoop.conf.Configuration conf) throws IOException {
         ObjectNode copy = root.deepCopy();
-        Redaction.redact(copy);
+        redaction.redact(copy);
         try {
             HadoopFs.writeStringAtomically(outputDir + "/" + FILE_NAME, JSON.writeValueAsString(copy), conf);
         } catch (JsonProcessingException e) {

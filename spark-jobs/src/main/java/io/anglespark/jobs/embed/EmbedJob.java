@@ -118,7 +118,7 @@ public final class EmbedJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EmbedConfig config = EmbedConfig.from(JobConfigs.load(cli.configFile("embed"), cli.overrides(EmbedConfig.ROOT), new Configuration()));
+        EmbedConfig config = EmbedConfig.from(JobConfigs.load(cli.configFile("embed"), cli.overrides(EmbedConfig.ROOT), HadoopFs.driverConfiguration()));
         EmbedReport r = SparkSessions.runAndStop("angle-spark embed", spark -> run(spark, config));
         LOG.info("embed finished: {} ({} written, {} already present, {} quarantined)", r.output(), r.written(), r.alreadyPresent(),
                 r.quarantinedTotal());

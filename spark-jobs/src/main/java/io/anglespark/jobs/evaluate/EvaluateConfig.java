@@ -127,7 +127,7 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
 
         List<String> modelNames = r.optionalStringList("models");
         if (modelNames == null || modelNames.isEmpty()) {
-            throw new ConfigException("config key '" + r.key("models") + "' must list at least one model (a pretrained name such as "
+            throw r.absent("models", "must list at least one model (a pretrained name such as "
                     + PretrainedModel.BGE_SMALL_EN_V15.name() + ", or the path of a trained model.zip)");
         }
         Set<String> labels = new HashSet<>();
@@ -151,7 +151,7 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
 
         List<ConfigReader> setReaders = r.objectList("sets");
         if (setReaders.isEmpty()) {
-            throw new ConfigException("config key '" + r.key("sets") + "' must list at least one evaluation set");
+            throw r.absent("sets", "must list at least one evaluation set");
         }
         List<SetSpec> sets = setReaders.stream().map(s -> set(s, dataRoot)).toList();
         Set<String> names = new HashSet<>();

@@ -68,7 +68,7 @@ public final class EvaluateJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EvaluateConfig config = EvaluateConfig.from(JobConfigs.load(cli.configFile("evaluate"), cli.overrides(EvaluateConfig.ROOT), new Configuration()));
+        EvaluateConfig config = EvaluateConfig.from(JobConfigs.load(cli.configFile("evaluate"), cli.overrides(EvaluateConfig.ROOT), HadoopFs.driverConfiguration()));
         EvaluateReport report = SparkSessions.runAndStop("angle-spark evaluate", spark -> run(spark, config));
         LOG.info("evaluate finished: {} ({} models x {} sets)", report.output(), report.models().size(), report.sets().size());
         return 0;

@@ -58,7 +58,7 @@ public final class ExportJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ExportConfig config = ExportConfig.from(JobConfigs.load(cli.configFile("export"), cli.overrides(ExportConfig.ROOT), new Configuration()));
+        ExportConfig config = ExportConfig.from(JobConfigs.load(cli.configFile("export"), cli.overrides(ExportConfig.ROOT), HadoopFs.driverConfiguration()));
         String id = SparkSessions.runAndStop("angle-spark export", spark -> run(spark, config));
         LOG.info("export finished: {} ({})", config.output(), id);
         return 0;

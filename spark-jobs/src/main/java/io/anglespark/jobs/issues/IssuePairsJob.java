@@ -96,7 +96,7 @@ public final class IssuePairsJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         IssuePairsConfig config = IssuePairsConfig.from(JobConfigs.load(cli.configFile("issue-pairs"),
-                cli.overrides(IssuePairsConfig.ROOT), new Configuration()));
+                cli.overrides(IssuePairsConfig.ROOT), HadoopFs.driverConfiguration()));
         IssuePairsReport r = SparkSessions.runAndStop("angle-spark issue-pairs", spark -> run(spark, config));
         LOG.info("issue-pairs finished: {} ({} pairs, {} issues, {} quarantined)", r.output(), r.pairs(), r.issues(), r.quarantined());
         return 0;

@@ -60,7 +60,7 @@ public record PrepareConfig(String dataRoot, String output, boolean overwrite, L
 
         List<ConfigReader> inputReaders = r.objectList("inputs");
         if (inputReaders.isEmpty()) {
-            throw new ConfigException("config key '" + r.key("inputs") + "' must list at least one input");
+            throw r.absent("inputs", "must list at least one input");
         }
         List<InputSpec> inputs = inputReaders.stream().map(ir -> InputSpec.parse(ir, dataRoot)).toList();
         Set<String> names = new HashSet<>();

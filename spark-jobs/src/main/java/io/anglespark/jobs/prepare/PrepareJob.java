@@ -84,7 +84,7 @@ public final class PrepareJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrepareConfig config = PrepareConfig.from(JobConfigs.load(cli.configFile("prepare"), cli.overrides(PrepareConfig.ROOT), new Configuration()));
+        PrepareConfig config = PrepareConfig.from(JobConfigs.load(cli.configFile("prepare"), cli.overrides(PrepareConfig.ROOT), HadoopFs.driverConfiguration()));
         PrepareReport report = SparkSessions.runAndStop("angle-spark prepare", spark -> run(spark, config));
         LOG.info("prepare finished: {} (pairs {}, triplets {}, quarantined {})", report.output(),
                 sum(report.pairs()), sum(report.triplets()), report.quarantined());

@@ -89,7 +89,7 @@ public final class TrainJob implements Callable<Integer> {
         if (resume) {
             overrides.add(TrainJobConfig.ROOT + ".resume=true");
         }
-        TrainJobConfig config = TrainJobConfig.from(JobConfigs.load(cli.configFile("train"), overrides, new Configuration()));
+        TrainJobConfig config = TrainJobConfig.from(JobConfigs.load(cli.configFile("train"), overrides, HadoopFs.driverConfiguration()));
         SparkSessions.runAndStop("angle-spark train", spark -> run(spark, config));
         return 0;
     }

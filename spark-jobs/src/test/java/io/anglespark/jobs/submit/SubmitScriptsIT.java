@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,11 +50,15 @@ class SubmitScriptsIT {
     @Test
     void prepareRunsEndToEndThroughItsScript() throws Exception {
         Path out = Files.createTempDirectory("submit-prepare").resolve("out");
-        Result r = run("submit/prepare", "--output", out.toString(), "--set",
+        // --conf goes to spark-submit: a credential given there reaches the job's Hadoop settings, not _run.json nor the output.
+        Result r = run("submit/prepare", "--output", out.toString(), "--conf", "spark.hadoop.fs.s3a.secret.key=SCRIPTSECRET9", "--set",
                 "prepare.inputs=[{name=stsb-test, source=stsb, format=stsb, path=stsbenchmark/sts-test.csv, split=test}]");
         assertEquals(0, r.exit(), r.output());
         assertTrue(Files.isRegularFile(out.resolve("_run.json")), r.output());
-        assertTrue(Files.readString(out.resolve("_run.json")).contains("\"read\" : 1379"));
+        String run = Files.readString(out.resolve("_run.json"));
+        assertTrue(run.contains("\"read\" : 1379"));
+        assertTrue(run.contains("\"spark.hadoop.fs.s3a.secret.key\" : \"<redacted>\""), run);
+        assertFalse(run.contains("SCRIPTSECRET9") || r.output().contains("SCRIPTSECRET9"), r.output());
     }
 
     @Test
@@ -72,6 +77,15 @@ class SubmitScriptsIT {
         Result exists = run("submit/evaluate", "--output", Files.createTempDirectory("existing").toString());
         assertEquals(2, exists.exit(), exists.output());
         assertTrue(exists.output().contains("--overwrite"), exists.output());
+        // The default job jar has no hadoop-aws: an s3a: path says what to add.
+        Result s3a = run("submit/prepare", "--output", "s3a://angle-bucket/prepared");
+        assertEquals(2, s3a.exit(), s3a.output());
+        assertTrue(s3a.output().contains("prepare: s3a: paths need hadoop-aws 3.3.4 on the class path: build the job jar with -Ps3a, "
+                + "or pass --packages org.apache.hadoop:hadoop-aws:3.3.4"), s3a.output());
+        Result sparkOption = run("submit/prepare", "--set", "spark.hadoop.fs.s3a.access.key=SCRIPTSECRET8");
+        assertEquals(2, sparkOption.exit(), sparkOption.output());
+        assertTrue(sparkOption.output().contains("--conf spark.hadoop.fs.s3a.access.key=VALUE") && !sparkOption.output().contains("SCRIPTSECRET8"),
+                sparkOption.output());
     }
 
     /**
