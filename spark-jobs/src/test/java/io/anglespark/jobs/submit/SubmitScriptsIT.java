@@ -130,5 +130,8 @@ class SubmitScriptsIT {
         // before and after side by side: the pretrained model's column and the fine-tuned one's
         assertTrue(output.contains("| set |") && output.contains("| minilm-l6-v2 |") && output.contains("model.zip"), output);
         assertTrue(output.contains("| stsb-test |"), output);
+        // what a user sees has no library noise: SameDiff's per-op lines on standard output, ND4J's autodiff warnings
+        List<String> noise = output.lines().filter(l -> l.contains("Added differentiated op") || l.contains("DifferentialFunction")).toList();
+        assertEquals(List.of(), noise, "library noise on the console");
     }
 }
