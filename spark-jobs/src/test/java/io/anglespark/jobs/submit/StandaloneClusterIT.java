@@ -118,7 +118,7 @@ class StandaloneClusterIT {
         Path out = clusterDir.resolve("out");
         Path log = clusterDir.resolve("train.log");
         Process p = start(log, train(out, "--set", "train.optimizer.learning-rate=1e-3", "--set", "train.max-steps=120",
-                "--set", "train.checkpoint.every-steps=10"));
+                "--set", "train.checkpoint.every-steps=10", "--set", "train.dev.every-steps=0"));
         // Kill worker-2 (and its executor) once training is under way: after the first checkpoint.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
         while (!Files.readString(log).contains("checkpoint ") && p.isAlive() && System.nanoTime() < deadline) {
@@ -141,6 +141,6 @@ class StandaloneClusterIT {
         JsonNode m = manifest(out);
         assertTrue(m.at("/training/finished").asBoolean(), "the run finished its plan: " + m);
         assertEquals(120, m.at("/training/steps").asInt(), "every step ran, none twice: " + m);
-        assertEquals(2, m.at("/training/epochs").size(), "scored at the start and at the end of the budget: " + m);
+        assertEquals(2, m.at("/training/evaluations").size(), "scored at the start and at the end of the budget: " + m);
     }
 }
