@@ -9,7 +9,6 @@ import io.anglespark.model.ModelFileException;
 import io.anglespark.model.NdArrayReader;
 import io.anglespark.model.Pooling;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -66,9 +65,9 @@ import java.util.zip.ZipOutputStream;
  * </ol>
  * Every entry is read through a size cap. Whatever is wrong fails as one {@link ModelFileException} naming the file.
  *
- * <p>We write the zip ourselves, copying ModelSerializer's entries and adding ours, rather than using
- * {@code ModelSerializer.addObjectToFile} (Java serialisation, file-only): the extras stay readable JSON and streams
- * work. A training checkpoint is an artifact of the training graph (the encoder and a loss layer without
+ * <p>We write the zip ourselves, DL4J's two entries as {@code ModelSerializer.writeModel} writes them (the configuration's
+ * JSON, {@code Nd4j.write} of the flattened parameters) and ours beside them, the weights stored without compression
+ * (they compress by a few percent, and deflating a 130 MB model cost seconds at every checkpoint). A training checkpoint is an artifact of the training graph (the encoder and a loss layer without
  * parameters): it loads as its encoder.
  */
 public final class EncoderArtifact {
@@ -125,31 +124,36 @@ public final class EncoderArtifact {
 
     /** Writes the artifact to {@code out} (not closed). */
     public static void save(Encoder encoder, OutputStream out) throws IOException {
-        Path tmp = Files.createTempFile("encoder-dl4j", ".zip");
-        try {
-            ModelSerializer.writeModel(encoder.graph(), tmp.toFile(), false);
-            ZipOutputStream zip = new ZipOutputStream(out);
-            try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(tmp)))) {
-                for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                    if (!ENTRIES.contains(e.getName())) {
-                        throw new IllegalStateException("DL4J's ModelSerializer wrote entry '" + e.getName() + "', which load would refuse");
-                    }
-                    zip.putNextEntry(new ZipEntry(e.getName()));
-                    in.transferTo(zip);
-                    zip.closeEntry();
-                }
+        ZipOutputStream zip = new ZipOutputStream(out);
+        put(zip, DL4J_CONFIGURATION_ENTRY, encoder.graph().getConfiguration().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // float weights barely compress (a few percent) and deflating 130 MB took seconds at every save: stored as they are
+        zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+        zip.putNextEntry(new ZipEntry(DL4J_COEFFICIENTS_ENTRY));
+        java.io.DataOutputStream d = new java.io.DataOutputStream(new BufferedOutputStream(new java.io.FilterOutputStream(zip) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
             }
-            zip.putNextEntry(new ZipEntry(TOKENIZER_ENTRY));
-            zip.write(encoder.tokenizerJson());
-            zip.closeEntry();
-            zip.putNextEntry(new ZipEntry(CONFIG_ENTRY));
-            zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config(encoder)));
-            zip.closeEntry();
-            zip.finish();
-            out.flush();
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the zip stays open for the next entry
+            }
+        }, 1 << 20));
+        org.nd4j.linalg.factory.Nd4j.write(encoder.graph().params(), d);
+        d.close();
+        zip.closeEntry();
+        zip.setLevel(java.util.zip.Deflater.DEFAULT_COMPRESSION);
+        put(zip, TOKENIZER_ENTRY, encoder.tokenizerJson());
+        put(zip, CONFIG_ENTRY, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config(encoder)));
+        zip.finish();
+        out.flush();
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
     }
 
     /** Loads an artifact file; failures name {@code file} as given. */

@@ -148,7 +148,7 @@ public final class TrainingLoop {
         try (Fitter fitter = fitters.create(graph, batcher)) {
             LOG.info("training {} ({} pooling, {} parameters) on {} {} examples: {} epoch(s) x {} rounds = {} steps; {} examples "
                             + "per minibatch, {} minibatch(es) and {} step(s) a round; fitted by {}; loss {}", spec.name(), spec.pooling().label(),
-                    graph.numParams(), train.size(), config.loss().format(), plan.epochs().size(), plan.epochs().get(0).rounds(),
+                    graph.params().length(), train.size(), config.loss().format(), plan.epochs().size(), plan.epochs().get(0).rounds(),
                     plan.totalSteps(), config.examplesPerBatch(), shape.minibatches(), shape.steps(), fitter.describe(), config.loss());
             Run run = new Run(state, plan, graph, encoder, evaluator, fitter, out, checkpoints, log, batcher,
                     new LossTerms(config.loss(), spec.config().hidden()));

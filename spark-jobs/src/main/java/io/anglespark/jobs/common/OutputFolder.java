@@ -88,6 +88,7 @@ public final class OutputFolder {
     public static OutputFolder inPlace(String output, boolean overwrite, boolean continueExisting, String overwriteKey,
                                        Map<String, String> reads, Configuration conf) throws IOException {
         Checked c = check(output, overwrite, continueExisting, overwriteKey, reads, conf);
+        warnAboutLeftovers(c.fs, c.target);
         Path replaced = null;
         if (overwrite && c.fs.exists(c.target)) {
             replaced = new Path(c.target.getParent(), "." + c.target.getName() + ".replaced-" + c.id);
@@ -96,7 +97,6 @@ public final class OutputFolder {
             }
             LOG.info("previous output {} moved to {}: restored if this run fails, deleted when it succeeds", c.target, replaced);
         }
-        warnAboutLeftovers(c.fs, c.target);
         c.fs.mkdirs(c.target);
         return new OutputFolder(c.fs, c.target, c.target, replaced, c.id);
     }

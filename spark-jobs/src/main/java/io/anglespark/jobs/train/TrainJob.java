@@ -330,7 +330,7 @@ public final class TrainJob implements Callable<Integer> {
         ObjectNode counts = root.putObject("counts");
         counts.put("train_examples", r.trainExamples());
         counts.put("dev_pairs", r.devPairs());
-        counts.put("parameters", result.graph().numParams());
+        counts.put("parameters", result.graph().params().length());
         counts.put("rounds_per_epoch", plan.epochs().get(0).rounds());
         counts.put("minibatches_per_epoch", plan.epochs().get(0).batches().size());
         counts.put("examples_repeated_to_fill_minibatches", plan.repeatedExamples());
