@@ -93,8 +93,9 @@ class AngleQualityBenchmark {
 
     private static void write(List<Row> rows, double sgemm, int steps, int batch, double lr, long seed, int trainPairs, int testPairs) throws Exception {
         StringBuilder b = new StringBuilder("# Quality benchmark: fine-tuning bge-small-en-v1.5 on STS-B train\n\n");
-        b.append(String.format(Locale.ROOT, "- date: %s; machine: %d cores; command: `bench/quality` (model/src/test/java/io/anglespark/model/train/AngleQualityBenchmark.java)%n",
-                Instant.now(), Runtime.getRuntime().availableProcessors()));
+        b.append(String.format(Locale.ROOT, "- date: %s; machine: %s; command: `bench/quality` (model/src/test/java/io/anglespark/model/train/AngleQualityBenchmark.java)%n",
+                Instant.now(), io.anglespark.model.Machine.describe()));
+        b.append("- the training loop: `TrainingLoop` with the one-JVM fitter, what `submit/train` runs with `train.spark.workers = 1`\n");
         b.append(String.format(Locale.ROOT, "- budget: %d updates of %d pairs (%d of the %d STS-B train pairs, %.0f%% of an epoch), lr %.0e with 10%% warm-up "
                         + "and linear decay, gradient clipping 1.0 per vertex, max length 64, seed %d, same for every preset%n", steps, batch, steps * batch,
                 trainPairs, 100.0 * steps * batch / trainPairs, lr, seed));
