@@ -30,11 +30,6 @@ public enum ExampleShape {
         return fields;
     }
 
-    /** Texts in one example: 2 for pairs, 3 for triplets. */
-    public int texts() {
-        return fields.size() == 3 && this == TRIPLET ? 3 : 2;
-    }
-
     /** As configuration files write it: {@code scored-pair}, {@code positive-pair}, {@code triplet}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

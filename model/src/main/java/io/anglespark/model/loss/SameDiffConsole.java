@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Keeps SameDiff's debugging output off the console. ND4J 1.0.0-M2.1's {@code SameDiff.createGradFunction} prints one
- * line per op of a loss graph with {@code System.out.println("Added differentiated op " + name)} (about 160 lines for
- * the AnglE loss, in every JVM that builds it, driver and executors alike), with no logger or flag to turn it off.
+ * line per op of a loss graph with {@code System.out.println("Added differentiated op " + name)} (101 lines for
+ * the {@code paper} preset's loss, in every JVM that builds it, driver and executors alike), with no logger or flag to turn it off.
  * {@link #install} replaces {@code System.out} once per JVM with a stream that drops exactly those lines and passes
  * everything else through unchanged (a partial line waits for its end, or for a flush).
  */

@@ -37,15 +37,23 @@ public interface RunFolder {
     /** Where the folder is, for messages. */
     String describe();
 
-    /** Writes a file through a hidden temporary sibling renamed over the target: readers see the old file or the new one. */
+    /**
+     * Writes a file through a hidden temporary sibling renamed over the target: readers see the old file or the new one
+     * (the one atomic-write mechanism of the project; {@code HadoopFs.writeStringAtomically} goes through it too).
+     */
     default void writeAtomically(String name, Writer w) throws IOException {
         int slash = name.lastIndexOf('/');
-        String tmp = name.substring(0, slash + 1) + "." + name.substring(slash + 1) + ".tmp";
-        try (OutputStream out = create(tmp)) {
-            w.write(out);
+        String tmp = name.substring(0, slash + 1) + "." + name.substring(slash + 1) + ".tmp-" + java.util.UUID.randomUUID();
+        try {
+            try (OutputStream out = create(tmp)) {
+                w.write(out);
+            }
+            delete(name);
+            rename(tmp, name);
+        } catch (IOException | RuntimeException e) {
+            delete(tmp);
+            throw e;
         }
-        delete(name);
-        rename(tmp, name);
     }
 
     /** Writes a file's bytes. */

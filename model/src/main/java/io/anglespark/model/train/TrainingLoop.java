@@ -368,7 +368,8 @@ public final class TrainingLoop {
         return config.loss().format() == ExampleShape.TRIPLET ? "triplets" : "pairs";
     }
 
-    static String pct(double rho) {
+    /** A Spearman as the logs write it: x100, two decimals, "-" when undefined. */
+    public static String pct(double rho) {
         return Double.isNaN(rho) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * rho);
     }
 

@@ -1,7 +1,6 @@
 package io.anglespark.jobs.common;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -31,7 +30,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Hadoop FileSystem helpers: every input and output is a Hadoop path (file:, hdfs:, s3a:, ...). A path whose file
@@ -215,21 +213,11 @@ public final class HadoopFs {
         fileSystem(p, conf).delete(p, true);
     }
 
-    /** Writes a small file atomically: to a temporary sibling first, then renamed over the target. */
+    /** Writes a small file atomically ({@link io.anglespark.model.train.RunFolder#writeAtomically}: a temporary sibling renamed over it). */
     public static void writeStringAtomically(String path, String content, Configuration conf) throws IOException {
         Path target = new Path(path);
-        FileSystem fs = fileSystem(target, conf);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        try (FSDataOutputStream out = fs.create(tmp, false)) {
-            out.write(content.getBytes(StandardCharsets.UTF_8));
-        }
-        if (fs.exists(target)) {
-            fs.delete(target, false);
-        }
-        if (!fs.rename(tmp, target)) {
-            fs.delete(tmp, false);
-            throw new IOException("could not rename " + tmp + " to " + target);
-        }
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        new HadoopRunFolder(target.getParent().toString(), conf).writeAtomically(target.getName(), out -> out.write(bytes));
     }
 
     /** The output folder exists and overwriting was not asked for. */

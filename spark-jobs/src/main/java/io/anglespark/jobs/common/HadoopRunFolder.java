@@ -20,7 +20,7 @@ public final class HadoopRunFolder implements RunFolder {
 
     public HadoopRunFolder(String root, Configuration conf) throws IOException {
         this.root = new Path(root);
-        this.fs = this.root.getFileSystem(conf);
+        this.fs = HadoopFs.fileSystem(this.root, conf);
     }
 
     private Path at(String name) {

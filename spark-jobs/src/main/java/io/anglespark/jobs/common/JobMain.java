@@ -105,10 +105,4 @@ public final class JobMain {
     static boolean isUserError(Exception e) {
         return userError(e) != null;
     }
-
-    /** The one line of a user error (see {@link #userError}); the exception's message, redacted, for any other. */
-    static String userMessage(Exception e) {
-        String line = userError(e);
-        return line != null ? line : Redaction.forThisProcess().text(String.valueOf(e.getMessage()));
-    }
 }

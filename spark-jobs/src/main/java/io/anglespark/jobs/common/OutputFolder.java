@@ -111,11 +111,6 @@ public final class OutputFolder {
         return target.toString();
     }
 
-    /** A short id of this run, unique enough to name temporary files. */
-    public String runId() {
-        return id;
-    }
-
     /** Makes the written output the output; the previous one, if any, is deleted. Call once, after the last write. */
     public void commit() throws IOException {
         finish();
@@ -201,7 +196,7 @@ public final class OutputFolder {
     private static Checked check(String output, boolean overwrite, boolean continueExisting, String overwriteKey, Map<String, String> reads,
                                  Configuration conf) throws IOException {
         Path raw = new Path(output);
-        FileSystem fs = raw.getFileSystem(conf);
+        FileSystem fs = HadoopFs.fileSystem(raw, conf);
         Path target = fs.makeQualified(raw);
         if (target.getParent() == null) {
             throw new OutputOverlapsInputException("output " + output + " is the root of its file system; choose a folder");
@@ -212,7 +207,7 @@ public final class OutputFolder {
                 continue;
             }
             Path in = new Path(beforeGlob(e.getValue()));
-            URI read = canonical(in.getFileSystem(conf).makeQualified(in));
+            URI read = canonical(HadoopFs.fileSystem(in, conf).makeQualified(in));
             String relation = relation(out, read);
             if (relation != null) {
                 throw new OutputOverlapsInputException("output " + output + " " + relation + " " + e.getKey() + " = " + e.getValue()

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.apache.hadoop.conf.ConfigRedactor;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.internal.config.package$;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
@@ -72,8 +71,7 @@ public final class Redaction {
      * Hadoop's from its XML files plus the {@code spark.hadoop.*} properties (Spark's own {@link SparkHadoopUtil}).
      */
     public static Redaction forThisProcess() {
-        SparkConf spark = new SparkConf();
-        return of(spark, SparkHadoopUtil.get().newConfiguration(spark));
+        return of(new SparkConf(), HadoopFs.driverConfiguration());
     }
 
     public boolean isSecretKey(String key) {

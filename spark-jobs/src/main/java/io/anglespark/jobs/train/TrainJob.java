@@ -155,7 +155,7 @@ public final class TrainJob implements Callable<Integer> {
                 s.bestStep(), s.improved(), s.stoppedEarly(), train.size(), dev.size(), r.examplesPerSecond(), r.fitter());
         writeManifest(manifest, cfg, report, r, fitting, spec, hadoop);
         LOG.info("train {}: {} steps, dev Spearman start {} best {} (step {}{}); {}", s.finished() ? "finished" : "stopped (resumable)",
-                s.step(), pct(report.initialSpearman()), pct(s.best()), s.bestStep(), s.improved() ? ", better than the start"
+                s.step(), TrainingLoop.pct(report.initialSpearman()), TrainingLoop.pct(s.best()), s.bestStep(), s.improved() ? ", better than the start"
                         : report.history().isEmpty() ? "" : ", not better than the start: model.zip is the starting model", cfg.output());
         return report;
     }
@@ -388,9 +388,5 @@ public final class TrainJob implements Callable<Integer> {
     private static long total(Map<String, long[]> totals, String key) {
         long[] v = totals.get(key);
         return v == null ? 0 : v[0];
-    }
-
-    private static String pct(double rho) {
-        return Double.isNaN(rho) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * rho);
     }
 }

@@ -34,7 +34,7 @@ class HadoopFsTest {
         RuntimeException raw = assertThrows(RuntimeException.class, () -> new Path("s3a://no-connector-bucket/y").getFileSystem(withoutHadoopAws()));
         Exception wrapped = new IllegalStateException("job aborted", raw);
         assertTrue(JobMain.isUserError(wrapped));
-        assertEquals(S3A_MISSING, JobMain.userMessage(wrapped));
+        assertEquals(S3A_MISSING, JobMain.userError(wrapped));
     }
 
     @Test

@@ -135,7 +135,7 @@ class SecretsNeverLeakTest {
 
     @Test
     void aUserErrorNamingAPathWithCredentialsPrintsItWithout() {
-        String m = JobMain.userMessage(new HadoopFs.InputException("input 'x': path s3a://AKIAACCESS4444:S3SECRET2222@bucket/x does not exist"));
+        String m = JobMain.userError(new HadoopFs.InputException("input 'x': path s3a://AKIAACCESS4444:S3SECRET2222@bucket/x does not exist"));
         assertEquals("input 'x': path s3a://<redacted>@bucket/x does not exist", m);
     }
 }
