@@ -18,9 +18,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  *   <li>angle: each row split into a real (first d/2) and an imaginary half (last d/2); {@code u / v} in complex
  *       space, {@code re = (ac + bd) / z}, {@code im = (bc - ad) / z} with {@code z = |v|^2}, both divided by
  *       {@code |u| / |v|}; {@code p_k = sum(re) + sum(im)}; the same ranking as cosine on {@code tau |p_k|};</li>
- *   <li>in-batch negatives (format A): row i's softmax over {@code tau cos(x_i, x_j)}, j != i, with its partner
- *       (row {@code i xor 1}) as the target when row i is a positive ({@code label >= positiveThreshold}),
- *       averaged over all rows (rows that are not positives add 0 but count);</li>
+ *   <li>in-batch negatives (format A): row i's softmax over {@code tau cos(x_i, x_j)}, j != i; the row's loss is
+ *       {@code -log softmax} summed over its positives ({@link AngleLossConfig.IbnPositives}: angle_emb's rule, the
+ *       partner (row {@code i xor 1}) when {@code label >= positiveThreshold}, or always the partner), averaged over
+ *       all rows (rows without a positive add 0 but count);</li>
  *   <li>contrastive (formats B, C): query k's softmax over {@code tau cos(q_k, t)} for t the batch's positives
  *       (and hard negatives), positive k as the target, averaged over queries.</li>
  * </ul>
@@ -60,7 +61,7 @@ public final class AngleLoss {
                     t.put("cosine", cosine(sd, x, y, c.cosineTau(), dim).mul(c.cosineWeight()));
                 }
                 if (c.ibnWeight() > 0) {
-                    t.put("ibn", ibn(sd, x, y, c.ibnTau(), c.positiveThreshold(), dim).mul(c.ibnWeight()));
+                    t.put("ibn", ibn(sd, x, y, c.ibnTau(), c.ibnPositives(), c.positiveThreshold(), dim).mul(c.ibnWeight()));
                 }
                 if (c.angleWeight() > 0) {
                     t.put("angle", angle(sd, x, y, c.angleTau(), dim).mul(c.angleWeight()));
@@ -113,18 +114,47 @@ public final class AngleLoss {
         return angleScores(row(x, 2, 0, dim), row(x, 2, 1, dim), dim, 1.0);
     }
 
-    /** Format A's in-batch-negative term. */
+    /** Format A's in-batch-negative term with the threshold rule. */
     public static SDVariable ibn(SameDiff sd, SDVariable x, SDVariable y, double tau, double threshold, long dim) {
+        return ibn(sd, x, y, tau, AngleLossConfig.IbnPositives.THRESHOLD, threshold, dim);
+    }
+
+    /** Format A's in-batch-negative term; {@code threshold} is read by the threshold rule only. */
+    public static SDVariable ibn(SameDiff sd, SDVariable x, SDVariable y, double tau, AngleLossConfig.IbnPositives rule, double threshold,
+                                 long dim) {
         SDVariable xn = l2n(x);
         // S = tau (Xn Xn^T - 1e12 I): a row's own entry is out of its softmax
         SDVariable eye = sd.math.diag(sd.onesLike(y.reshape(-1)));
         SDVariable s = sd.mmul(xn, xn, false, true, false).sub(eye.mul(MASKED)).mul(tau);
         SDVariable lse = rowLogSumExp(s);                                           // [rows]
+        if (rule == AngleLossConfig.IbnPositives.ANGLE_EMB) {
+            // T[i, j] = 1 when j t(y_j) == partner(i) t(y_i), both t() non-zero (else -2 and -1: never equal); the diagonal
+            // is never a target (j = i would need i = partner(i)), so T * S stays finite
+            SDVariable t = truncated(sd, y.reshape(-1));                                 // [rows]
+            SDVariable idx = sd.cumsum(sd.onesLike(t), true, false, 0);                // 0, 1, 2, ...
+            SDVariable parity = idx.sub(sd.math.floor(idx.div(2.0)).mul(2.0));         // i mod 2
+            SDVariable partnerIdx = idx.add(1.0).sub(parity.mul(2.0));                  // i xor 1
+            SDVariable zeroT = t.eq(0.0).castTo(x.dataType());
+            SDVariable col = idx.mul(t).sub(zeroT.mul(2.0)).reshape(1, -1);            // [1, rows]
+            SDVariable row = partnerIdx.mul(t).sub(zeroT).reshape(-1, 1);              // [rows, 1]
+            SDVariable targets = col.eq(row).castTo(x.dataType());                    // [rows, rows]
+            // sum_j T[i, j] (lse_i - S[i, j])
+            SDVariable perRow = lse.mul(targets.sum(1)).sub(targets.mul(s).sum(1));
+            return perRow.mean();
+        }
         // the partner's logit S[i, i^1] = tau cos(pair of i), the same for both rows of a pair
         SDVariable pairCos = row(xn, 2, 0, dim).mul(row(xn, 2, 1, dim)).sum(true, 1).mul(tau); // [pairs, 1]
         SDVariable partner = sd.concat(1, pairCos, pairCos).reshape(-1);              // [rows]: c0, c0, c1, c1, ...
+        if (rule == AngleLossConfig.IbnPositives.PARTNER) {
+            return lse.sub(partner).mean();
+        }
         SDVariable positive = y.reshape(-1).gte(threshold).castTo(x.dataType());
         return lse.sub(partner).mul(positive).mean();
+    }
+
+    /** Python's {@code int(v)} on floats: toward zero. */
+    private static SDVariable truncated(SameDiff sd, SDVariable v) {
+        return sd.math.sign(v).mul(sd.math.floor(sd.math.abs(v)));
     }
 
     /**

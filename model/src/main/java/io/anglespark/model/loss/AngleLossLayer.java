@@ -71,6 +71,9 @@ public class AngleLossLayer extends SameDiffOutputLayer {
     private double ibnTau;
     @JsonProperty
     private double angleTau;
+    /** null in configurations written before the rule was a choice: the threshold rule, as then. */
+    @JsonProperty
+    private AngleLossConfig.IbnPositives ibnPositives;
     @JsonProperty
     private double positiveThreshold;
     @JsonProperty
@@ -102,6 +105,7 @@ public class AngleLossLayer extends SameDiffOutputLayer {
         this.cosineTau = c.cosineTau();
         this.ibnTau = c.ibnTau();
         this.angleTau = c.angleTau();
+        this.ibnPositives = c.ibnPositives();
         this.positiveThreshold = c.positiveThreshold();
         this.labelMin = c.labelScale().min();
         this.labelMax = c.labelScale().max();
@@ -111,8 +115,8 @@ public class AngleLossLayer extends SameDiffOutputLayer {
 
     /** The loss configuration (validated again). */
     public AngleLossConfig config() {
-        return new AngleLossConfig(format, cosineWeight, ibnWeight, clnWeight, angleWeight, cosineTau, ibnTau, angleTau, positiveThreshold,
-                new LabelScale(labelMin, labelMax, labelBinary));
+        return new AngleLossConfig(format, cosineWeight, ibnWeight, clnWeight, angleWeight, cosineTau, ibnTau, angleTau,
+                ibnPositives == null ? AngleLossConfig.IbnPositives.THRESHOLD : ibnPositives, positiveThreshold, new LabelScale(labelMin, labelMax, labelBinary));
     }
 
     @Override
@@ -168,13 +172,13 @@ public class AngleLossLayer extends SameDiffOutputLayer {
     public boolean equals(Object o) {
         return o instanceof AngleLossLayer l && super.equals(o) && format == l.format && cosineWeight == l.cosineWeight
                 && ibnWeight == l.ibnWeight && clnWeight == l.clnWeight && angleWeight == l.angleWeight && cosineTau == l.cosineTau
-                && ibnTau == l.ibnTau && angleTau == l.angleTau && positiveThreshold == l.positiveThreshold && labelMin == l.labelMin
+                && ibnTau == l.ibnTau && angleTau == l.angleTau && ibnPositives == l.ibnPositives && positiveThreshold == l.positiveThreshold && labelMin == l.labelMin
                 && labelMax == l.labelMax && labelBinary == l.labelBinary && nIn == l.nIn;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), format, cosineWeight, ibnWeight, clnWeight, angleWeight, cosineTau, ibnTau, angleTau,
-                positiveThreshold, labelMin, labelMax, labelBinary, nIn);
+                ibnPositives, positiveThreshold, labelMin, labelMax, labelBinary, nIn);
     }
 }

@@ -98,12 +98,28 @@ public final class TrainingLoop {
         }
     }
 
+    /**
+     * Told of each dev evaluation, after it (benchmarks measure the model there): the step and the encoder over the
+     * training graph. It must not change the graph.
+     */
+    public interface Observer {
+        void evaluated(int step, Encoder encoder) throws IOException;
+    }
+
     private final TrainConfig config;
     private final Settings settings;
+    private Observer observer = (step, encoder) -> {
+    };
 
     public TrainingLoop(TrainConfig config, Settings settings) {
         this.config = Objects.requireNonNull(config);
         this.settings = Objects.requireNonNull(settings);
+    }
+
+    /** This loop, telling {@code o} of each dev evaluation. */
+    public TrainingLoop observedBy(Observer o) {
+        this.observer = Objects.requireNonNull(o);
+        return this;
     }
 
     /**
@@ -345,6 +361,7 @@ public final class TrainingLoop {
                     evaluator.pairs(), (System.nanoTime() - t0) / 1e9,
                     meanLoss == null ? "" : String.format(Locale.ROOT, ", mean loss since the last %.4f", meanLoss),
                     better ? ", best so far" : ""));
+            observer.evaluated(state.step, encoder);
         }
 
         private void saveModel() throws IOException {

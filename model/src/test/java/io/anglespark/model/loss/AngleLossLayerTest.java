@@ -70,7 +70,8 @@ class AngleLossLayerTest {
     void scoreIsTheReferencePerBatchLossAndOutputIsTheEmbeddings() {
         JsonNode hand = ReferenceVectors.load().get("cases").get(0);
         double[][] x = matrix(hand.get("X"));
-        ComputationGraph g = graph(AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, LabelScale.STS), x[0].length);
+        // the reference's total_defaults: angle_emb v0.6.1's defaults (our retrieval preset)
+        ComputationGraph g = graph(AngleLossConfig.of(AngleLossConfig.Preset.RETRIEVAL, ExampleShape.SCORED_PAIR, LabelScale.STS), x[0].length);
         g.getParam("dense_W").assign(Nd4j.eye(x[0].length));
         g.getParam("dense_b").assign(0);
         INDArray in = Nd4j.createFromArray(x);
@@ -113,20 +114,27 @@ class AngleLossLayerTest {
 
     @Test
     void aLabelScaleThatLeavesNoPositiveIsRefused() {
+        AngleLossConfig retrieval = AngleLossConfig.of(AngleLossConfig.Preset.RETRIEVAL, ExampleShape.SCORED_PAIR, LabelScale.STS);
+        // angle_emb's rule on scores normalised to 0..1: only a pair scored exactly 1 has int(label) != 0
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, LabelScale.NORMALIZED));
+        assertTrue(e.getMessage().contains("only a pair scored exactly 1.0"), e.getMessage());
+        // the threshold rule
+        e = assertThrows(IllegalArgumentException.class, () -> retrieval.withPositiveThreshold(1.0).withLabelScale(LabelScale.NORMALIZED));
         assertTrue(e.getMessage().contains("only the top score 1.0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, ExampleShape.SCORED_PAIR, LabelScale.STS, 6));
+        e = assertThrows(IllegalArgumentException.class, () -> retrieval.withPositiveThreshold(6));
         assertTrue(e.getMessage().contains("no label can be a positive"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, ExampleShape.SCORED_PAIR, LabelScale.SICK, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> retrieval.withPositiveThreshold(1).withLabelScale(LabelScale.SICK));
         assertTrue(e.getMessage().contains("every label would be a positive"), e.getMessage());
-        // accepted: 0/1 classes with the default threshold, normalised scores with a lowered one, cosent (no in-batch term)
+        // accepted: 0/1 classes, normalised scores with a lowered threshold, every partner, cosent (no in-batch term)
         AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, LabelScale.BINARY);
-        AngleLossConfig.of(AngleLossConfig.Preset.ANGLE, ExampleShape.SCORED_PAIR, LabelScale.NORMALIZED, 0.2);
+        retrieval.withPositiveThreshold(0.2).withLabelScale(LabelScale.NORMALIZED);
+        retrieval.withIbnPositives(AngleLossConfig.IbnPositives.PARTNER).withLabelScale(LabelScale.NORMALIZED);
         AngleLossConfig.cosent(ExampleShape.SCORED_PAIR, LabelScale.NORMALIZED);
-        assertThrows(IllegalArgumentException.class, () -> new AngleLossConfig(ExampleShape.SCORED_PAIR, 0, 0, 1, 0, 20, 20, 20, 1, LabelScale.STS),
-                "format A has no cln term: all of its weights are 0");
-        assertEquals(AngleLossConfig.Preset.ANGLE, AngleLossConfig.Preset.parse("default"));
+        assertThrows(IllegalArgumentException.class, () -> new AngleLossConfig(ExampleShape.SCORED_PAIR, 0, 0, 1, 0, 20, 20, 20,
+                AngleLossConfig.IbnPositives.THRESHOLD, 1, LabelScale.STS), "format A has no cln term: all of its weights are 0");
+        assertEquals(AngleLossConfig.Preset.DEFAULT, AngleLossConfig.Preset.parse("default"));
+        assertEquals(AngleLossConfig.Preset.RETRIEVAL, AngleLossConfig.Preset.parse("angle"), "the name before");
     }
 
     @Test

@@ -138,8 +138,9 @@ class AngleLossTest {
             for (int k = 0; k < wantP.length; k++) {
                 value(name + " angle_abs_p[" + k + "]", absP[k], wantP[k]);
             }
-            AngleLossConfig defaults = AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, scale);
-            AngleLossConfig paper = AngleLossConfig.paper(ExampleShape.SCORED_PAIR, scale);
+            // the reference's totals: v0.6.1's defaults (our retrieval preset) and the paper's, with its intended ibn rule
+            AngleLossConfig defaults = AngleLossConfig.of(AngleLossConfig.Preset.RETRIEVAL, ExampleShape.SCORED_PAIR, scale).withPositiveThreshold(1.0);
+            AngleLossConfig paper = AngleLossConfig.paper(ExampleShape.SCORED_PAIR, scale).withPositiveThreshold(1.0);
             Eval d = eval(x, y, (s, xv, yv, dim) -> AngleLoss.total(s, xv, yv, defaults, dim));
             Eval p = eval(x, y, (s, xv, yv, dim) -> AngleLoss.total(s, xv, yv, paper, dim));
             value(name + " total_defaults", d.value(), c.get("total_defaults").asDouble());
@@ -172,7 +173,7 @@ class AngleLossTest {
                     c.get("contrastive_qp_tau20").asDouble());
             value(name + " contrastive_qpn_tau20", eval(x, y, (s, xv, yv, d) -> AngleLoss.contrastive(s, xv, ExampleShape.TRIPLET, 20, d)).value(),
                     c.get("contrastive_qpn_tau20").asDouble());
-            AngleLossConfig defaults = AngleLossConfig.defaults(ExampleShape.TRIPLET, LabelScale.BINARY);
+            AngleLossConfig defaults = AngleLossConfig.of(AngleLossConfig.Preset.RETRIEVAL, ExampleShape.TRIPLET, LabelScale.BINARY);
             AngleLossConfig paper = AngleLossConfig.paper(ExampleShape.TRIPLET, LabelScale.BINARY);
             Eval d = eval(x, y, (s, xv, yv, dim) -> AngleLoss.total(s, xv, yv, defaults, dim));
             value(name + " total_defaults", d.value(), c.get("total_defaults").asDouble());

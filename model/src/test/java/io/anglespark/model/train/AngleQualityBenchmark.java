@@ -1,117 +1,215 @@
 package io.anglespark.model.train;
 
-import io.anglespark.model.BertConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
+import io.anglespark.model.batch.TrainingExample;
+import io.anglespark.model.encoder.Encoder;
+import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
-import io.anglespark.model.tokenize.WordPieceTokenizer;
-import io.anglespark.prep.SharedData;
+import io.anglespark.prep.Example;
 import io.anglespark.prep.ExampleShape;
-import org.deeplearning4j.nn.graph.ComputationGraph;
+import io.anglespark.prep.Outcome;
+import io.anglespark.prep.SharedData;
+import io.anglespark.prep.read.InputFormat;
+import io.anglespark.prep.read.RecordReader;
+import io.anglespark.prep.read.SemEvalStsFormat;
+import io.anglespark.prep.read.SickFormat;
+import io.anglespark.prep.read.StsBenchmarkFormat;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The quality benchmark (run by {@code bench/quality}, never by the test suite): bge-small-en-v1.5 fine-tuned on
- * STS-B train with the {@code cosent} preset, the AnglE default and the {@code paper} preset, same seed, same
- * budget, and STS-B test Spearman x100 (all raw test pairs, cosine of CLS vectors) of each trained model and of the
- * zero-shot model, plus training pairs/s and the share of the machine's sgemm rate training reaches. Budget (system
- * properties): {@code quality.steps} [90] updates of {@code quality.batch} [32] pairs (half an epoch), learning rate
- * {@code quality.lr} [2e-5], 10% warm-up, max length 64, seed {@code quality.seed} [42]. Training FLOPs are counted
- * on the texts' real token counts (3 x forward; padding not counted), so the share is a lower bound. Writes
- * {@code bench/results/quality.md} after every model.
+ * One run of the quality benchmark (run by {@code bench/quality}, never by the test suite): bge-small-en-v1.5
+ * fine-tuned by the training job's loop ({@link TrainingLoop} with the one-JVM fitter, what {@code submit/train} runs
+ * with one worker) with one recipe, pooling and seed, then scored on STS-B test and the transfer sets. Each run appends
+ * one JSON line to {@code bench/results/quality-runs.jsonl}; {@link QualityReport} then rewrites
+ * {@code bench/results/quality.md} from every line (mean and spread over seeds).
+ *
+ * <p>System properties: {@code quality.task} {@code stsb} (train on STS-B train; the kept model is the best by STS-B dev,
+ * all 1500 pairs, evaluated every {@code quality.eval-every} [60] steps), {@code sick} (train on SICK train, a fraction
+ * {@code quality.fraction} [1.0] of it, the same pairs for every seed; no selection: the last model) or
+ * {@code zero-shot}; {@code quality.preset} [the default], {@code quality.positives} [the preset's rule],
+ * {@code quality.threshold} [none: the threshold rule at this label], {@code quality.pooling} [the model's own, cls], {@code quality.seed} [42], {@code quality.epochs} [1],
+ * {@code quality.batch} [32], {@code quality.lr} [2e-5], 10% warm-up, max length 64, clipping 1.0, no weight decay;
+ * {@code quality.probe} [true]: the saturation probe ({@link SaturationProbe}) at every dev evaluation.
  */
 @Tag("benchmark")
 class AngleQualityBenchmark {
+    static final int MAX_LENGTH = 64;
+    static final PretrainedModel MODEL = PretrainedModel.BGE_SMALL_EN_V15;
 
-    record Row(String config, double testSpearman, double pairsPerS, double gflops, int steps, double seconds) {
+    /** The evaluation sets, by the name the report uses. */
+    static Map<String, List<TrainingExample>> evaluationSets() {
+        Map<String, List<TrainingExample>> m = new LinkedHashMap<>();
+        m.put("stsb-test", read(new StsBenchmarkFormat(), "stsbenchmark/sts-test.csv"));
+        m.put("sick-trial", read(new SickFormat(), "sick2014/SICK_trial.txt"));
+        m.put("msrpar", read(new SemEvalStsFormat(), "semeval-sts-2012-train/MSRpar.train.tsv"));
+        m.put("smteuroparl", read(new SemEvalStsFormat(), "semeval-sts-2012-train/SMTeuroparl.train.tsv"));
+        return m;
+    }
+
+    /** A shared-data file's accepted pairs as scored pairs (the prepare job's readers). */
+    static List<TrainingExample> read(InputFormat format, String file) {
+        List<String> lines = SharedData.lines(file);
+        String header = format.hasHeader() ? lines.get(0) : null;
+        RecordReader r = format.bind(file, header);
+        List<TrainingExample> out = new ArrayList<>();
+        for (String line : format.hasHeader() ? lines.subList(1, lines.size()) : lines) {
+            if (r.read(line) instanceof Outcome.Accepted<Example> a) {
+                out.add(TrainingExample.pair(a.value().text1(), a.value().text2(), a.value().score()));
+            }
+        }
+        return out;
     }
 
     @Test
-    void benchmark(@TempDir Path dir) throws Exception {
-        int steps = Integer.getInteger("quality.steps", 90);
-        int batch = Integer.getInteger("quality.batch", 32);
-        double lr = Double.parseDouble(System.getProperty("quality.lr", "2e-5"));
-        long seed = Long.getLong("quality.seed", 42);
-        int maxLength = 64;
-        PretrainedModel m = PretrainedModel.BGE_SMALL_EN_V15;
-        List<io.anglespark.model.batch.TrainingExample> train = FineTuneStsbTest.sts("sts-train.csv");
-        List<io.anglespark.model.batch.TrainingExample> test = FineTuneStsbTest.sts("sts-test.csv");
-        List<io.anglespark.model.batch.TrainingExample> dev = FineTuneStsbTest.sts("sts-dev.csv").subList(0, 100);
-        ModelSpec spec = ModelSpec.pretrained(m, null);
-        WordPieceTokenizer tok = WordPieceTokenizer.fromJson(new ByteArrayInputStream(spec.tokenizerJson()));
-        DevEvaluator testEval = new DevEvaluator(test, maxLength);
-        double sgemm = io.anglespark.model.MachineRate.sgemmGflops();
-        double flopsPerPair = flopsPerPair(m.config(), train, tok, maxLength);
-        List<Row> rows = new ArrayList<>();
-
-        TrainConfig base = new TrainConfig(AngleLossConfig.of(AngleLossConfig.Preset.COSENT, ExampleShape.SCORED_PAIR, LabelScale.STS), batch, maxLength,
-                1, steps, lr, Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 20, seed);
-        ComputationGraph zero = TrainingGraph.build(base, spec, steps);
-        rows.add(new Row("zero-shot", 100 * testEval.spearman(encoder(spec, zero, maxLength)), Double.NaN, Double.NaN, 0, 0));
-        write(rows, sgemm, steps, batch, lr, seed, train.size(), test.size());
-        for (AngleLossConfig.Preset preset : List.of(AngleLossConfig.Preset.COSENT, AngleLossConfig.Preset.ANGLE, AngleLossConfig.Preset.PAPER)) {
-            TrainConfig c = new TrainConfig(AngleLossConfig.of(preset, ExampleShape.SCORED_PAIR, LabelScale.STS), batch, maxLength, 1, steps, lr,
-                    Math.max(1, steps / 10), 0.0, 1.0, 0, 0, 20, seed);
-            long t0 = System.nanoTime();
-            // the training job's loop with its one-JVM fitter (what submit/train runs with one worker)
-            TrainingLoop.Result r = new TrainingLoop(c, new TrainingLoop.Settings(100_000, 1, 30, TrainingLoop.Limits.NONE))
-                    .run(spec, train, dev, LocalFitter.factory(), RunFolder.local(dir.resolve(preset.name())), false, "bench/quality");
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double pairsPerS = r.examplesPerSecond();
-            rows.add(new Row(preset.name().toLowerCase(Locale.ROOT), 100 * testEval.spearman(encoder(spec, r.graph(), maxLength)), pairsPerS,
-                    pairsPerS * flopsPerPair / 1e9, r.state().step(), seconds));
-            write(rows, sgemm, steps, batch, lr, seed, train.size(), test.size());
+    void run(@TempDir Path dir) throws Exception {
+        String task = System.getProperty("quality.task", "stsb");
+        String poolingName = System.getProperty("quality.pooling", "");
+        Pooling pooling = poolingName.isBlank() ? null : Pooling.parse(poolingName);
+        ModelSpec spec = ModelSpec.pretrained(MODEL, pooling);
+        Map<String, List<TrainingExample>> sets = evaluationSets();
+        ObjectNode rec = new ObjectMapper().createObjectNode();
+        rec.put("date", Instant.now().toString());
+        rec.put("machine", io.anglespark.model.Machine.describe());
+        // what else ran on the machine during this run (-Dquality.beside=...): the rates are quiet only with nothing
+        rec.put("beside", System.getProperty("quality.beside", "nothing"));
+        rec.put("task", task);
+        rec.put("model", spec.name());
+        rec.put("pooling", spec.pooling().label());
+        rec.put("max_length", MAX_LENGTH);
+        long t0 = System.nanoTime();
+        Encoder kept;
+        if (task.equals("zero-shot")) {
+            TrainConfig c = config(AngleLossConfig.cosent(ExampleShape.SCORED_PAIR, LabelScale.STS), 1, 1, 42);
+            kept = new Encoder(spec.name(), spec.config(), spec.pooling(), MAX_LENGTH, TrainingGraph.build(c, spec, 1), spec.tokenizerJson());
+            rec.put("recipe", "zero-shot");
+        } else {
+            kept = train(task, spec, dir, rec);
         }
+        ObjectNode scores = rec.putObject("scores");
+        for (Map.Entry<String, List<TrainingExample>> s : sets.entrySet()) {
+            if (task.equals("sick") && !s.getKey().equals("sick-trial") && !s.getKey().equals("stsb-test")) {
+                continue;   // the limited-label runs: SICK trial, and STS-B test for the other direction
+            }
+            scores.put(s.getKey(), 100 * new DevEvaluator(s.getValue(), MAX_LENGTH).spearman(kept));
+        }
+        rec.put("wall_s", (System.nanoTime() - t0) / 1e9);
+        Path runs = QualityReport.RUNS;
+        Files.createDirectories(runs.getParent());
+        Files.writeString(runs, new ObjectMapper().writeValueAsString(rec) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        System.out.println(rec.toPrettyString());
+        QualityReport.main(new String[0]);
     }
 
-    private static io.anglespark.model.encoder.Encoder encoder(ModelSpec spec, ComputationGraph g, int maxLength) {
-        return new io.anglespark.model.encoder.Encoder(spec.name(), spec.config(), spec.pooling(), maxLength, g, spec.tokenizerJson());
-    }
-
-    /** 3 x forward FLOPs of an average STS-B train pair at its real token counts (no padding). */
-    private static double flopsPerPair(BertConfig c, List<io.anglespark.model.batch.TrainingExample> train, WordPieceTokenizer tok, int maxLength) {
-        double sum = 0;
-        for (io.anglespark.model.batch.TrainingExample e : train) {
-            for (String t : e.texts()) {
-                int n = tok.encode(t, maxLength).length;
-                sum += n * (2.0 * c.nonEmbeddingParameters() + 4.0 * c.layers() * n * c.hidden());
+    private static Encoder train(String task, ModelSpec spec, Path dir, ObjectNode rec) throws Exception {
+        String presetName = System.getProperty("quality.preset", "default");
+        // custom: quality.weights = "cosine,ibn,cln,angle,cosine-tau,ibn-tau,angle-tau" (angle_emb's positive rule)
+        AngleLossConfig.Preset preset = presetName.equals("custom") ? null : AngleLossConfig.Preset.parse(presetName);
+        long seed = Long.getLong("quality.seed", 42);
+        int epochs = Integer.getInteger("quality.epochs", 1);
+        double fraction = Double.parseDouble(System.getProperty("quality.fraction", "1.0"));
+        boolean probe = Boolean.parseBoolean(System.getProperty("quality.probe", "true"));
+        List<TrainingExample> train;
+        List<TrainingExample> dev;
+        LabelScale scale;
+        if (task.equals("stsb")) {
+            train = read(new StsBenchmarkFormat(), "stsbenchmark/sts-train.csv");
+            dev = read(new StsBenchmarkFormat(), "stsbenchmark/sts-dev.csv");
+            scale = LabelScale.STS;
+        } else if (task.equals("sick")) {
+            train = fractionOf(read(new SickFormat(), "sick2014/SICK_train.txt"), fraction);
+            dev = List.of();
+            scale = LabelScale.SICK;
+        } else {
+            throw new IllegalArgumentException("quality.task must be stsb, sick or zero-shot, got " + task);
+        }
+        AngleLossConfig loss;
+        if (preset == null) {
+            double[] w = java.util.Arrays.stream(System.getProperty("quality.weights").split(",")).mapToDouble(Double::parseDouble).toArray();
+            loss = new AngleLossConfig(ExampleShape.SCORED_PAIR, w[0], w[1], w[2], w[3], w[4], w[5], w[6], AngleLossConfig.IbnPositives.ANGLE_EMB,
+                    AngleLossConfig.DEFAULT_POSITIVE_THRESHOLD, scale);
+        } else {
+            loss = AngleLossConfig.of(preset, ExampleShape.SCORED_PAIR, scale);
+        }
+        String positives = System.getProperty("quality.positives", "");
+        if (!positives.isBlank()) {
+            loss = loss.withIbnPositives(AngleLossConfig.IbnPositives.parse(positives));
+        }
+        String threshold = System.getProperty("quality.threshold", "");
+        if (!threshold.isBlank()) {
+            loss = loss.withPositiveThreshold(Double.parseDouble(threshold));
+        }
+        int batch = Integer.getInteger("quality.batch", 32);
+        int steps = epochs * ((train.size() + batch - 1) / batch);
+        TrainConfig c = config(loss, batch, steps, seed).withSteps(epochs, 0, Math.max(1, steps / 10));
+        rec.put("recipe", preset == null ? "custom " + System.getProperty("quality.weights") : preset.label());
+        rec.put("ibn_positives", loss.ibnWeight() == 0 ? "-" : loss.ibnPositives() == AngleLossConfig.IbnPositives.THRESHOLD
+                ? "threshold " + loss.positiveThreshold() : loss.ibnPositives().label());
+        rec.put("loss", loss.toString());
+        rec.put("seed", seed);
+        rec.put("epochs", epochs);
+        rec.put("fraction", fraction);
+        rec.put("train_pairs", train.size());
+        rec.put("batch", batch);
+        rec.put("lr", c.learningRate());
+        rec.put("steps", steps);
+        ArrayNode probes = rec.putArray("saturation");
+        TrainingLoop loop = new TrainingLoop(c, new TrainingLoop.Settings(100_000, 1, 60, TrainingLoop.Limits.NONE));
+        if (probe && !dev.isEmpty()) {
+            SaturationProbe p = new SaturationProbe(train, loss, spec.config().hidden(), MAX_LENGTH);
+            loop.observedBy((step, encoder) -> probes.add(p.measure(step, encoder)));
+        }
+        RunFolder out = RunFolder.local(dir.resolve("run"));
+        TrainingLoop.Result r = loop.run(spec, train, dev, LocalFitter.factory(), out, false, "bench/quality");
+        rec.put("pairs_per_s", r.examplesPerSecond());
+        rec.put("train_s", r.secondsThisRun());
+        TrainingState st = r.state();
+        if (!dev.isEmpty()) {
+            rec.put("dev_zero_shot", 100 * st.initialSpearman());
+            rec.put("dev_best", 100 * st.best());
+            rec.put("best_step", st.bestStep());
+            ArrayNode h = rec.putArray("dev_history");
+            for (TrainingState.Evaluation e : st.history()) {
+                h.addArray().add(e.step()).add(100 * e.spearman());
             }
         }
-        return 3 * sum / train.size();
+        return EncoderArtifact.load(dir.resolve("run").resolve(TrainingLoop.MODEL).toFile());
     }
 
-    private static void write(List<Row> rows, double sgemm, int steps, int batch, double lr, long seed, int trainPairs, int testPairs) throws Exception {
-        StringBuilder b = new StringBuilder("# Quality benchmark: fine-tuning bge-small-en-v1.5 on STS-B train\n\n");
-        b.append(String.format(Locale.ROOT, "- date: %s; machine: %s; command: `bench/quality` (model/src/test/java/io/anglespark/model/train/AngleQualityBenchmark.java)%n",
-                Instant.now(), io.anglespark.model.Machine.describe()));
-        b.append("- the training loop: `TrainingLoop` with the one-JVM fitter, what `submit/train` runs with `train.spark.workers = 1`\n");
-        b.append(String.format(Locale.ROOT, "- budget: %d updates of %d pairs (%d of the %d STS-B train pairs, %.0f%% of an epoch), lr %.0e with 10%% warm-up "
-                        + "and linear decay, gradient clipping 1.0 per vertex, max length 64, seed %d, same for every preset%n", steps, batch, steps * batch,
-                trainPairs, 100.0 * steps * batch / trainPairs, lr, seed));
-        b.append(String.format(Locale.ROOT, "- test: Spearman x100 of cosine vs gold on all %d raw STS-B test pairs, the model after the last update (no selection)%n", testPairs));
-        b.append(String.format(Locale.ROOT, "- machine fp32 sgemm 1024^3: %.1f GFLOP/s; training FLOPs = 3 x forward at real token counts (padding not counted: "
-                + "a lower bound)%n%n", sgemm));
-        b.append("| model | STS-B test Spearman x100 | training pairs/s | GFLOP/s | share of sgemm | updates | wall s |\n|---|---|---|---|---|---|---|\n");
-        for (Row r : rows) {
-            b.append(Double.isNaN(r.pairsPerS())
-                    ? String.format(Locale.ROOT, "| %s | %.2f | | | | | |%n", r.config(), r.testSpearman())
-                    : String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.1f | %.0f%% | %d | %.0f |%n", r.config(), r.testSpearman(), r.pairsPerS(),
-                    r.gflops(), 100 * r.gflops() / sgemm, r.steps(), r.seconds()));
+    static TrainConfig config(AngleLossConfig loss, int batch, int steps, long seed) {
+        double lr = Double.parseDouble(System.getProperty("quality.lr", "2e-5"));
+        int evalEvery = Integer.getInteger("quality.eval-every", 60);
+        return new TrainConfig(loss, batch, MAX_LENGTH, 1, 0, lr, Math.max(1, steps / 10), 0.0, 1.0, evalEvery, 0, 10, seed);
+    }
+
+    /** The same {@code fraction} of the pairs for every seed: every k-th pair. */
+    static List<TrainingExample> fractionOf(List<TrainingExample> all, double fraction) {
+        if (fraction >= 1) {
+            return all;
         }
-        Path out = SharedData.projectRoot().resolve("bench/results/quality.md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, b.toString());
-        System.out.println(b);
+        List<TrainingExample> out = new ArrayList<>();
+        double step = 1 / fraction;
+        for (double i = 0; i < all.size(); i += step) {
+            out.add(all.get((int) i));
+        }
+        return out;
     }
 }

@@ -67,7 +67,7 @@ class FineTuneStsbTest {
         int devPairs = Integer.getInteger("finetune.devPairs", 300);
         double margin = Double.parseDouble(System.getProperty("finetune.margin", "0.0005"));
         AngleLossConfig.Preset preset = AngleLossConfig.Preset.parse(System.getProperty("finetune.preset", "cosent"));
-        double threshold = Double.parseDouble(System.getProperty("finetune.threshold", "1.0"));
+        String threshold = System.getProperty("finetune.threshold", "");
         long seed = Long.getLong("finetune.seed", 42);
         int evalEvery = Integer.getInteger("finetune.evalEvery", 20);
 
@@ -78,7 +78,8 @@ class FineTuneStsbTest {
         for (int i = 0; i < allDev.size() && dev.size() < devPairs; i += stride) {
             dev.add(allDev.get(i));
         }
-        TrainConfig c = new TrainConfig(AngleLossConfig.of(preset, ExampleShape.SCORED_PAIR, LabelScale.STS, threshold), batch, 64, 1, steps, lr,
+        TrainConfig c = new TrainConfig(threshold.isBlank() ? AngleLossConfig.of(preset, ExampleShape.SCORED_PAIR, LabelScale.STS)
+                : AngleLossConfig.of(preset, ExampleShape.SCORED_PAIR, LabelScale.STS).withPositiveThreshold(Double.parseDouble(threshold)), batch, 64, 1, steps, lr,
                 Math.max(1, steps / 10), 0.0, 1.0, evalEvery, 0, 5, seed);
         long t0 = System.nanoTime();
         // the training job's loop with its one-JVM fitter (what submit/train runs with one worker)
@@ -88,7 +89,7 @@ class FineTuneStsbTest {
                 LocalFitter.factory(), RunFolder.local(dir), false, "FineTuneStsbTest");
         TrainingState st = r.state();
         double zeroShot = st.initialSpearman();
-        System.out.printf(Locale.ROOT, "MiniLM-L6, preset %s (positive threshold %.1f), seed %d, on STS-B train (%d pairs): %d updates of %d pairs, lr %.0e; dev subset %d pairs: zero-shot %.2f, "
+        System.out.printf(Locale.ROOT, "MiniLM-L6, preset %s (positive threshold %s), seed %d, on STS-B train (%d pairs): %d updates of %d pairs, lr %.0e; dev subset %d pairs: zero-shot %.2f, "
                         + "best %.2f (step %d), history %s; training %.2f pairs/s, %.0f s training, %.0f s in all%n", preset, threshold, seed, train.size(), st.step(), batch,
                 lr, dev.size(), 100 * zeroShot, 100 * st.best(), st.bestStep(), st.history(), r.examplesPerSecond(),
                 r.secondsThisRun(), (System.nanoTime() - t0) / 1e9);

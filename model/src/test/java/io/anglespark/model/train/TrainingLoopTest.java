@@ -149,8 +149,11 @@ class TrainingLoopTest {
     }
 
     @Test
-    void everyRunWritesItsCurves(@TempDir Path dir) throws Exception {
-        train(config(), dir, TrainingLoop.Limits.NONE, false);
+    void everyRunWritesItsCurvesAndTellsItsObserverOfEachDevEvaluation(@TempDir Path dir) throws Exception {
+        List<Integer> observed = new ArrayList<>();
+        new TrainingLoop(config(), new TrainingLoop.Settings(4, 2, 0, TrainingLoop.Limits.NONE))
+                .observedBy((step, encoder) -> observed.add(step))
+                .run(spec, train, dev, LocalFitter.factory(), RunFolder.local(dir), false, "test");
         List<JsonNode> lines = new ArrayList<>();
         for (String l : Files.readAllLines(dir.resolve(TrainingLog.METRICS))) {
             lines.add(JSON.readTree(l));
@@ -159,6 +162,7 @@ class TrainingLoopTest {
         List<Integer> devSteps = lines.stream().filter(n -> n.get("type").asText().equals("dev")).map(n -> n.get("step").asInt()).toList();
         assertEquals(List.of(2, 4, 6, 8), trainSteps, "a line every log-every-steps (2) steps");
         assertEquals(List.of(0, 3, 4, 6, 8), devSteps);
+        assertEquals(devSteps, observed, "the observer is told of every dev evaluation, in order");
         JsonNode t = lines.stream().filter(n -> n.get("type").asText().equals("train")).findFirst().orElseThrow();
         assertTrue(t.get("loss").isNumber() && t.get("lr").asDouble() > 0 && t.get("examples_per_s").asDouble() > 0, t.toString());
         assertEquals(List.of("cosine", "ibn", "angle"), iterable(t.get("terms").fieldNames()), "the paper preset's terms, by name");

@@ -58,6 +58,8 @@ public record TrainJobConfig(String input, ExampleShape format, List<String> sou
 
     public static final String ROOT = "train";
     public static final String RANDOM = "random";
+    /** The loss preset that takes every weight and temperature from the configuration. */
+    public static final String CUSTOM_LOSS = "custom";
 
     /** Shape of a randomly initialised encoder (tests, experiments), with a pretrained model's tokenizer. */
     public record RandomShape(int layers, int hidden, int heads, int intermediate, String tokenizerOf) implements Serializable {
@@ -119,16 +121,7 @@ public record TrainJobConfig(String input, ExampleShape format, List<String> sou
         }
         String warmStart = r.optionalString("warm-start");
 
-        ConfigReader l = r.section("loss");
-        String presetName = l.string("preset", "cosent");
-        AngleLossConfig.Preset preset;
-        try {
-            preset = AngleLossConfig.Preset.parse(presetName);
-        } catch (IllegalArgumentException e) {
-            throw l.invalid("preset", "'" + presetName + "'", e.getMessage());
-        }
-        double threshold = l.doubleIn("positive-threshold", AngleLossConfig.DEFAULT_POSITIVE_THRESHOLD, -1e9, 1e9);
-        AngleLossConfig loss = AngleLossConfig.of(preset, format, scale, threshold);
+        AngleLossConfig loss = loss(r.section("loss"), format, scale);
 
         int batch = r.intIn("batch-per-worker", 16, 1, 100_000);
         int maxLength = r.intIn("max-length", 64, 2, 100_000);
@@ -182,6 +175,63 @@ public record TrainJobConfig(String input, ExampleShape format, List<String> sou
         return new TrainJobConfig(input, format, sources == null ? List.of() : sources, scale, devInput == null ? input : devInput, devSource,
                 devSplit, devMaxPairs, model, pooling, layers, random, warmStart, training, workers, freq, prefetch, storage, stats, every, keep,
                 maxRunSeconds, stopAfter, output, overwrite, resume, progress, emptyInput);
+    }
+
+    /** The keys of the loss weights and temperatures, in the order of {@link AngleLossConfig.Preset#numbers()}. */
+    private static final String[] LOSS_NUMBERS = {"cosine-weight", "ibn-weight", "cln-weight", "angle-weight", "cosine-tau", "ibn-tau", "angle-tau"};
+
+    /**
+     * The objective: a preset by name, or {@code custom} with every weight and temperature given. With a preset, a weight or
+     * temperature that is given must equal the preset's (a different value fails naming the key: choose {@code custom} to
+     * set them); the in-batch-negative positive rule is a property of the data and may be chosen with any preset.
+     */
+    static AngleLossConfig loss(ConfigReader l, ExampleShape format, LabelScale scale) {
+        String presetName = l.string("preset", AngleLossConfig.Preset.DEFAULT.label()).trim();
+        boolean custom = presetName.equalsIgnoreCase(CUSTOM_LOSS);
+        AngleLossConfig.Preset preset;
+        try {
+            preset = custom ? null : AngleLossConfig.Preset.parse(presetName);
+        } catch (IllegalArgumentException e) {
+            throw l.invalid("preset", "'" + presetName + "'", e.getMessage() + ", or custom (every weight and tau given)");
+        }
+        double[] values = new double[LOSS_NUMBERS.length];
+        double[] fromPreset = preset == null ? null : preset.numbers();
+        for (int i = 0; i < LOSS_NUMBERS.length; i++) {
+            String k = LOSS_NUMBERS[i];
+            boolean tau = k.endsWith("-tau");
+            Double v = l.optionalDouble(k);
+            if (v != null && (!Double.isFinite(v) || (tau ? v <= 0 : v < 0))) {
+                throw l.invalid(k, v, tau ? "a temperature must be > 0" : "a weight must be >= 0");
+            }
+            if (preset == null) {
+                if (v == null) {
+                    throw l.absent(k, "preset = custom needs every weight and temperature: " + String.join(", ", LOSS_NUMBERS));
+                }
+                values[i] = v;
+            } else {
+                if (v != null && v.doubleValue() != fromPreset[i]) {
+                    throw l.invalid(k, v, "conflicts with preset " + preset.label() + " (" + k + " " + fromPreset[i] + "): leave it null to "
+                            + "take the preset's, or set preset = custom and give every weight and temperature");
+                }
+                values[i] = fromPreset[i];
+            }
+        }
+        String rule = l.optionalString("ibn-positives");
+        AngleLossConfig.IbnPositives positives;
+        try {
+            positives = rule == null ? (preset == null ? AngleLossConfig.IbnPositives.ANGLE_EMB : preset.ibnPositives())
+                    : AngleLossConfig.IbnPositives.parse(rule);
+        } catch (IllegalArgumentException e) {
+            throw l.invalid("ibn-positives", "'" + rule + "'", e.getMessage());
+        }
+        double threshold = l.doubleIn("positive-threshold", AngleLossConfig.DEFAULT_POSITIVE_THRESHOLD, -1e9, 1e9);
+        try {
+            return new AngleLossConfig(format, values[0], values[1], values[2], values[3], values[4], values[5], values[6], positives, threshold,
+                    scale);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config keys '" + l.key("*") + "': " + e.getMessage() + " (here: " + l.key("ibn-positives") + " = threshold with "
+                    + l.key("positive-threshold") + " inside the scale, or " + l.key("ibn-positives") + " = partner)", e);
+        }
     }
 
     private static LabelScale labelScale(ConfigReader r, String name) {

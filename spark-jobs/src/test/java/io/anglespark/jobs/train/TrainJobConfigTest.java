@@ -2,6 +2,7 @@ package io.anglespark.jobs.train;
 
 import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.JobConfigs;
+import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
 import io.anglespark.prep.SharedData;
 import io.anglespark.prep.ExampleShape;
@@ -65,5 +66,46 @@ class TrainJobConfigTest {
         assertTrue(m.contains("did you mean 'train.spark.averaging-frequency'"), m);
         m = failure("train.overwrite=true", "train.resume=true");
         assertTrue(m.contains("choose one"), m);
+    }
+
+    @Test
+    void theDefaultObjectiveIsAnAngleRecipeAndTheReadmeConfAndCodeSayTheSame() throws Exception {
+        AngleLossConfig loss = load().training().loss();
+        assertEquals(AngleLossConfig.defaults(ExampleShape.SCORED_PAIR, LabelScale.STS), loss, "conf/train.conf's preset is the code's default");
+        assertTrue(loss.angleWeight() > 0, "the default trains the angle term: " + loss);
+        String readme = java.nio.file.Files.readString(SharedData.projectRoot().resolve("README.md"));
+        String stated = "Default loss recipe: `" + AngleLossConfig.Preset.DEFAULT.label() + "`";
+        assertTrue(readme.contains(stated), "the README states '" + stated + "'");
+        assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of(CONF)).contains("preset = " + AngleLossConfig.Preset.DEFAULT.label() + "\n"),
+                "conf/train.conf names the default preset");
+    }
+
+    @Test
+    void everyLossKnobIsAKeyAndAPresetWithAConflictingValueFailsNamingIt() {
+        AngleLossConfig sts = load("train.loss.preset=sts", "train.loss.angle-weight=0.02", "train.loss.ibn-positives=angle-emb").training().loss();
+        assertEquals(AngleLossConfig.of(AngleLossConfig.Preset.STS, ExampleShape.SCORED_PAIR, LabelScale.STS), sts, "values equal to the preset's are accepted");
+        String m = failure("train.loss.preset=sts", "train.loss.angle-weight=1");
+        assertTrue(m.contains("'train.loss.angle-weight'") && m.contains("conflicts with preset sts"), m);
+        assertEquals(AngleLossConfig.IbnPositives.THRESHOLD, load("train.loss.preset=paper", "train.loss.ibn-positives=threshold").training().loss()
+                .ibnPositives(), "the positive rule is the data's choice, with any preset");
+        m = failure("train.loss.ibn-positives=everyone");
+        assertTrue(m.contains("'train.loss.ibn-positives'") && m.contains("angle-emb, threshold, partner"), m);
+        m = failure("train.loss.preset=custom", "train.loss.cosine-weight=1");
+        assertTrue(m.contains("'train.loss.ibn-weight'") && m.contains("preset = custom needs every weight"), m);
+        m = failure("train.loss.angle-wieght=1");
+        assertTrue(m.contains("train.loss.angle-weight"), m);
+        m = failure("train.loss.preset=custom", "train.loss.cosine-weight=1", "train.loss.ibn-weight=0", "train.loss.cln-weight=0",
+                "train.loss.angle-weight=1", "train.loss.cosine-tau=20", "train.loss.ibn-tau=20", "train.loss.angle-tau=0");
+        assertTrue(m.contains("'train.loss.angle-tau'") && m.contains("> 0"), m);
+        AngleLossConfig custom = load("train.loss.preset=custom", "train.loss.cosine-weight=1", "train.loss.ibn-weight=0.5",
+                "train.loss.cln-weight=0", "train.loss.angle-weight=1", "train.loss.cosine-tau=20", "train.loss.ibn-tau=10",
+                "train.loss.angle-tau=1", "train.loss.ibn-positives=threshold", "train.loss.positive-threshold=3").training().loss();
+        assertEquals(new AngleLossConfig(ExampleShape.SCORED_PAIR, 1, 0.5, 0, 1, 20, 10, 1, AngleLossConfig.IbnPositives.THRESHOLD, 3,
+                LabelScale.STS), custom);
+        assertEquals(AngleLossConfig.Preset.RETRIEVAL.config(ExampleShape.SCORED_PAIR, LabelScale.STS),
+                load("train.loss.preset=angle").training().loss(), "angle: the retrieval preset's name before");
+        m = failure("train.label-scale=normalized");
+        assertTrue(m.contains("train.loss.ibn-positives = threshold") && m.contains("int(label)"), "the default rule on 0..1 scores is refused: " + m);
+        load("train.label-scale=normalized", "train.loss.ibn-positives=threshold", "train.loss.positive-threshold=0.2");
     }
 }
