@@ -1,12 +1,12 @@
 package io.anglespark.model.encoder;
 
+import io.anglespark.model.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.anglespark.model.Pooling;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,21 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * array has an all-zero gradient. DL4J's {@code GradientCheckUtil} (even with {@code subset}) was too slow here:
  * over ten minutes for one graph.
  */
+@ExtendWith(DoublePrecision.class)
 class EncoderGradientCheckTest {
-    private static DataType oldDefault;
-    private static DataType oldFloating;
-
-    @BeforeAll
-    static void doublePrecision() {
-        oldDefault = Nd4j.dataType();
-        oldFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(oldDefault, oldFloating);
-    }
 
     private static INDArray d(int[][] a) {
         return Nd4j.createFromArray(a).castTo(DataType.DOUBLE);

@@ -1,5 +1,7 @@
 package io.anglespark.model.loss;
 
+import io.anglespark.model.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.anglespark.model.BertConfig;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.encoder.EncoderGraphFactory;
@@ -7,8 +9,6 @@ import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -36,22 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that gradient to be below 1e-12 and every other parameter array to have a non-zero gradient. Word-table rows of
  * ids absent from the batch have zero analytic and numeric gradients and pass as such.
  */
+@ExtendWith(DoublePrecision.class)
 class AngleLossGradientCheckTest {
     static final BertConfig MICRO = new BertConfig(1, 8, 2, 16, 20, 8, 2, 1e-12);
-    private static DataType oldDefault;
-    private static DataType oldFloating;
-
-    @BeforeAll
-    static void doublePrecision() {
-        oldDefault = Nd4j.dataType();
-        oldFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(oldDefault, oldFloating);
-    }
 
     private static INDArray d(int[][] a) {
         return Nd4j.createFromArray(a).castTo(DataType.DOUBLE);

@@ -1,5 +1,7 @@
 package io.anglespark.model.loss;
 
+import io.anglespark.model.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.anglespark.prep.ExampleShape;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
@@ -7,8 +9,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,21 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dense layer under the loss for each format (every parameter, no subset), the configuration survives DL4J's JSON,
  * and batches or configurations the loss cannot read are refused with a message.
  */
+@ExtendWith(DoublePrecision.class)
 class AngleLossLayerTest {
-    private static DataType oldDefault;
-    private static DataType oldFloating;
-
-    @BeforeAll
-    static void doublePrecision() {
-        oldDefault = Nd4j.dataType();
-        oldFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(oldDefault, oldFloating);
-    }
 
     /** x [rows, d] -> identity dense d -> d (weights the identity matrix) -> the loss. */
     static ComputationGraph graph(AngleLossConfig c, int d) {

@@ -1,13 +1,13 @@
 package io.anglespark.model.loss;
 
+import io.anglespark.model.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.anglespark.prep.ExampleShape;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,22 +27,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * reference gradient, for entries near zero). The values compared are those of the SameDiff graph the layer builds
  * ({@link AngleLoss#total}), not a DL4J score.
  */
+@ExtendWith(DoublePrecision.class)
 class AngleLossTest {
-    private static DataType oldDefault;
-    private static DataType oldFloating;
     private static JsonNode ref;
 
     @BeforeAll
-    static void doublePrecision() {
-        oldDefault = Nd4j.dataType();
-        oldFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    static void loadReference() {
         ref = ReferenceVectors.load();
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(oldDefault, oldFloating);
     }
 
     /** The value of {@code loss(sd, x, y)} on x and labels y, and its gradient with respect to x. */

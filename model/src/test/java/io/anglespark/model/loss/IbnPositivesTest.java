@@ -1,10 +1,8 @@
 package io.anglespark.model.loss;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.anglespark.model.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Random;
 
@@ -17,21 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * products, {@code -sum_j T[i, j] log_softmax(S_i)_j} per row, the mean over rows. Values to 1e-9 relative, gradients
  * to 1e-5 against central differences of the oracle.
  */
+@ExtendWith(DoublePrecision.class)
 class IbnPositivesTest {
-    private static DataType oldDefault;
-    private static DataType oldFloating;
-
-    @BeforeAll
-    static void doublePrecision() {
-        oldDefault = Nd4j.dataType();
-        oldFloating = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(oldDefault, oldFloating);
-    }
 
     /** angle_emb's target matrix for per-row labels (each pair's label on both rows). */
     static double[][] angleEmbTargets(double[] rowLabels) {
