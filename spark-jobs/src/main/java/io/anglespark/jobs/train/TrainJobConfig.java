@@ -229,8 +229,9 @@ public record TrainJobConfig(String input, ExampleShape format, List<String> sou
             return new AngleLossConfig(format, values[0], values[1], values[2], values[3], values[4], values[5], values[6], positives, threshold,
                     scale);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("config keys '" + l.key("*") + "': " + e.getMessage() + " (here: " + l.key("ibn-positives") + " = threshold with "
-                    + l.key("positive-threshold") + " inside the scale, or " + l.key("ibn-positives") + " = partner)", e);
+            String hint = e.getMessage().contains("in-batch-negative") ? " (here: " + l.key("ibn-positives") + " = threshold with "
+                    + l.key("positive-threshold") + " inside the scale, or " + l.key("ibn-positives") + " = partner)" : "";
+            throw new ConfigException("config keys '" + l.key("*") + "': " + e.getMessage() + hint, e);
         }
     }
 
