@@ -198,24 +198,33 @@ public final class AngleLoss {
         return l2n(u).mul(l2n(v)).sum(1).mul(tau);
     }
 
-    /** tau * |p_k| [pairs] of u_k / v_k in complex space (real half first), "sum" pooling. */
+    /**
+     * tau * |p_k| [pairs] of u_k / v_k in complex space (real half first), "sum" pooling. With u = (a, b) and v = (c, d),
+     * the reference's {@code (sum(ac + bd) + sum(bc - ad)) / |v|^2 / (|u| / |v|)} is {@code (u . v + u . w) / (|u| |v|)}
+     * with w = (-d, c), v's quarter turn, computed as v times a constant matrix: no slicing of the feature axis (DL4J
+     * 1.0.0-M2.1's strided-slice backward pass fails on a batch of one pair).
+     */
     static SDVariable angleScores(SDVariable u, SDVariable v, long dim, double tau) {
         if (dim % 2 != 0) {
             throw new IllegalArgumentException("the angle term splits embeddings into halves: dimension " + dim + " is odd");
         }
-        long h = dim / 2;
-        SDVariable a = u.get(SDIndex.all(), SDIndex.interval(0L, h));
-        SDVariable b = u.get(SDIndex.all(), SDIndex.interval(h, dim));
-        SDVariable c = v.get(SDIndex.all(), SDIndex.interval(0L, h));
-        SDVariable d = v.get(SDIndex.all(), SDIndex.interval(h, dim));
-        SDVariable z = c.mul(c).add(d.mul(d)).sum(true, 1);                        // |v|^2 [pairs, 1]
-        SDVariable re = a.mul(c).add(b.mul(d));
-        SDVariable im = b.mul(c).sub(a.mul(d));
         SameDiff sd = u.getSameDiff();
-        // (sum(re) + sum(im)) / z / (|u| / |v|)
-        SDVariable ratio = sd.math.sqrt(a.mul(a).add(b.mul(b)).sum(true, 1)).div(sd.math.sqrt(z));
-        SDVariable p = re.add(im).sum(true, 1).div(z).div(ratio).reshape(-1);
-        return sd.math.abs(p).mul(tau);
+        SDVariable turn = sd.constant(quarterTurn(dim)).castTo(u.dataType());
+        SDVariable re = u.mul(v).sum(true, 1);                                       // sum(ac + bd) [pairs, 1]
+        SDVariable im = u.mul(sd.mmul(v, turn)).sum(true, 1);                        // sum(bc - ad)
+        SDVariable norms = sd.math.sqrt(u.mul(u).sum(true, 1)).mul(sd.math.sqrt(v.mul(v).sum(true, 1)));
+        return sd.math.abs(re.add(im).div(norms).reshape(-1)).mul(tau);
+    }
+
+    /** T [dim, dim] with v T = (-d, c) for v = (c, d): T[h + k, k] = -1, T[k, h + k] = 1. */
+    static org.nd4j.linalg.api.ndarray.INDArray quarterTurn(long dim) {
+        int h = (int) (dim / 2);
+        double[][] t = new double[(int) dim][(int) dim];
+        for (int k = 0; k < h; k++) {
+            t[h + k][k] = -1;
+            t[k][h + k] = 1;
+        }
+        return org.nd4j.linalg.factory.Nd4j.createFromArray(t);
     }
 
     /** Row {@code index} of every group of {@code group} consecutive rows: [rows / group, dim]. */

@@ -174,4 +174,24 @@ class AngleLossTest {
         }
         assertNoFailures();
     }
+
+    @Test
+    void aBatchOfOneExampleHasAValueAndAGradientInEveryFormat() {
+        // the last minibatch of a one-worker run can hold a single pair (the pipeline's tiny test data did): DL4J's
+        // strided-slice backward pass failed on one-row slices of the feature axis in the angle term
+        double[][] pair = {{0.3, -1.2, 0.5, 2.0}, {1.1, 0.4, -0.7, 0.9}};
+        for (AngleLossConfig.Preset preset : AngleLossConfig.Preset.values()) {
+            AngleLossConfig c = AngleLossConfig.of(preset, ExampleShape.SCORED_PAIR, LabelScale.STS);
+            Eval e = eval(pair, new double[]{3.2, 3.2}, (sd, xv, yv, d) -> AngleLoss.total(sd, xv, yv, c, d));
+            assertTrue(Double.isFinite(e.value()) && e.grad().length == 2, preset + ": " + e.value());
+        }
+        Eval angle = eval(pair, new double[]{3.2, 3.2}, (sd, xv, yv, d) -> AngleLoss.angle(sd, xv, yv, 20, d));
+        assertEquals(0.0, angle.value(), 1e-12, "one pair: nothing to rank, log(1 + 0)");
+        double[][] triplet = {{0.3, -1.2, 0.5, 2.0}, {1.1, 0.4, -0.7, 0.9}, {-0.2, 0.8, 1.5, -0.3}};
+        AngleLossConfig paperC = AngleLossConfig.paper(ExampleShape.TRIPLET, LabelScale.BINARY);
+        Eval c = eval(triplet, ones(3), (sd, xv, yv, d) -> AngleLoss.total(sd, xv, yv, paperC, d));
+        assertTrue(Double.isFinite(c.value()) && c.grad().length == 3);
+        AngleLossConfig b = AngleLossConfig.defaults(ExampleShape.POSITIVE_PAIR, LabelScale.BINARY);
+        assertTrue(Double.isFinite(eval(pair, ones(2), (sd, xv, yv, d) -> AngleLoss.total(sd, xv, yv, b, d)).value()));
+    }
 }
