@@ -216,14 +216,8 @@ public record TrainJobConfig(String input, ExampleShape format, List<String> sou
                 values[i] = fromPreset[i];
             }
         }
-        String rule = l.optionalString("ibn-positives");
-        AngleLossConfig.IbnPositives positives;
-        try {
-            positives = rule == null ? (preset == null ? AngleLossConfig.IbnPositives.ANGLE_EMB : preset.ibnPositives())
-                    : AngleLossConfig.IbnPositives.parse(rule);
-        } catch (IllegalArgumentException e) {
-            throw l.invalid("ibn-positives", "'" + rule + "'", e.getMessage());
-        }
+        AngleLossConfig.IbnPositives positives = l.enumOf("ibn-positives", AngleLossConfig.IbnPositives.class,
+                preset == null ? AngleLossConfig.IbnPositives.ANGLE_EMB : preset.ibnPositives());
         double threshold = l.doubleIn("positive-threshold", AngleLossConfig.DEFAULT_POSITIVE_THRESHOLD, -1e9, 1e9);
         try {
             return new AngleLossConfig(format, values[0], values[1], values[2], values[3], values[4], values[5], values[6], positives, threshold,
