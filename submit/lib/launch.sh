@@ -23,22 +23,6 @@ angle_native_env() {
   sed -n 's/^native\.\([A-Z_]*\)=\(.*\)$/\1=\2/p' "$ANGLE_HOME/conf/jvm.properties"
 }
 
-# The ND4J native build to load: ANGLE_ND4J_EXTENSION when set (e.g. -onednn-avx2; empty for the portable
-# build), else the fastest build the jar carries that this CPU can run. The portable linux-x86_64 build is
-# always in the jar; the oneDNN builds only when it was built with -Pfast-cpu. An AVX-512 build crashes on a
-# CPU without AVX-512, so the choice reads /proc/cpuinfo.
-angle_nd4j_extension() {
-  if [ -n "${ANGLE_ND4J_EXTENSION+set}" ]; then echo "$ANGLE_ND4J_EXTENSION"; return; fi
-  local flags builds
-  flags="$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)"
-  builds="$(unzip -l "$ANGLE_JAR" 'org/nd4j/linalg/cpu/nativecpu/bindings/*/libnd4jcpu.so' 2>/dev/null || true)"
-  if [[ "$builds" == *linux-x86_64-onednn-avx512/* && " $flags " == *" avx512f "* && " $flags " == *" avx512bw "* ]]; then
-    echo "-onednn-avx512"
-  elif [[ "$builds" == *linux-x86_64-onednn-avx2/* && " $flags " == *" avx2 "* ]]; then
-    echo "-onednn-avx2"
-  fi
-}
-
 angle_ensure_jar() {
   if [ ! -f "$ANGLE_JAR" ] || [ ! -f "$ANGLE_SPARK_CP_FILE" ]; then
     echo "angle-spark: building the job jar (first run; mvn -DskipTests package) ..." >&2
@@ -87,14 +71,18 @@ angle_submit() {
   # ANGLE_FIXED_HEAP=1 (the memory benchmarks): the driver's heap is exactly --driver-memory and resident from
   # the start, so a change in its resident set is off-heap memory.
   [ "${ANGLE_FIXED_HEAP:-0}" = 1 ] && driver_flags="-Xms$driver_mem -XX:+AlwaysPreTouch"
-  local nd4j_ext; nd4j_ext="$(angle_nd4j_extension)"
-  [ -n "$nd4j_ext" ] && jvm_flags="$jvm_flags -Dorg.bytedeco.javacpp.platform.extension=$nd4j_ext"
   local env_confs=() kv
   while IFS= read -r kv; do
     [ -n "$kv" ] || continue
     export "${kv?}"
     env_confs+=(--conf "spark.executorEnv.$kv")
   done < <(angle_native_env)
+  # The ND4J native build: each JVM (driver, every executor) chooses for its own CPU (NativeBuild); ANGLE_ND4J_BUILD
+  # (portable or onednn-avx512) asks all of them for one, and a CPU that cannot run it still gets the portable build.
+  if [ -n "${ANGLE_ND4J_BUILD:-}" ]; then
+    export ANGLE_ND4J_BUILD
+    env_confs+=(--conf "spark.executorEnv.ANGLE_ND4J_BUILD=$ANGLE_ND4J_BUILD")
+  fi
   local log_conf="-Dlog4j2.configurationFile=$ANGLE_HOME/conf/log4j2.properties"
   local submit_args=(--class "$main_class" --properties-file "$props"
     --conf "spark.driver.extraJavaOptions=$jvm_flags $driver_flags $log_conf"

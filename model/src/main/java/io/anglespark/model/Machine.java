@@ -1,8 +1,5 @@
 package io.anglespark.model;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,16 +13,20 @@ public final class Machine {
     private Machine() {
     }
 
-    /** One line, e.g. "2 cores, AMD EPYC (flags: avx2 avx512f ...), Java 17.0.15, ND4J native build linux-x86_64". */
+    /**
+     * One line, e.g. "2 cores, AMD EPYC (flags: avx2 avx512f ...), Java 17.0.15, ND4J native build linux-x86_64"; the
+     * build is the one this JVM loaded ({@link NativeBuild#loaded()}), or the one it chose before ND4J's first use.
+     */
     public static String describe() {
-        String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
-        return String.format(Locale.ROOT, "%d cores, %s (SIMD flags: %s), Java %s, ND4J native build linux-x86_64%s, OMP_NUM_THREADS=%s",
-                Runtime.getRuntime().availableProcessors(), cpuModel(), String.join(" ", simdFlags()), System.getProperty("java.version"), ext,
+        String loaded = NativeBuild.loaded();
+        String build = "not loaded".equals(loaded) ? NativeBuild.select().platform() : loaded;
+        return String.format(Locale.ROOT, "%d cores, %s (SIMD flags: %s), Java %s, ND4J native build %s, OMP_NUM_THREADS=%s",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), String.join(" ", simdFlags()), System.getProperty("java.version"), build,
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
     }
 
     static String cpuModel() {
-        for (String line : cpuinfo()) {
+        for (String line : NativeBuild.cpuinfo()) {
             if (line.startsWith("model name")) {
                 return line.substring(line.indexOf(':') + 1).trim();
             }
@@ -35,25 +36,12 @@ public final class Machine {
 
     /** The vector-instruction flags of the first CPU in /proc/cpuinfo (empty where there is none). */
     public static List<String> simdFlags() {
-        for (String line : cpuinfo()) {
-            if (line.startsWith("flags")) {
-                List<String> out = new ArrayList<>();
-                for (String f : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
-                    if (f.matches("avx.*|fma|f16c|amx.*|sse4_2")) {
-                        out.add(f);
-                    }
-                }
-                return out;
+        List<String> out = new ArrayList<>();
+        for (String f : NativeBuild.cpuFlags(NativeBuild.cpuinfo())) {
+            if (f.matches("avx.*|fma|f16c|amx.*|sse4_2")) {
+                out.add(f);
             }
         }
-        return List.of();
-    }
-
-    private static List<String> cpuinfo() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo"));
-        } catch (IOException e) {
-            return List.of();
-        }
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.anglespark.jobs;
 
+import io.anglespark.jobs.common.NativeBuildPlugin;
 import org.apache.spark.sql.SparkSession;
 
 /** A small local Spark session for tests: two cores, few shuffle partitions, no UI. */
@@ -23,6 +24,7 @@ public final class TestSpark {
                 .config("spark.default.parallelism", "4")
                 .config("spark.serializer", kryo ? "org.apache.spark.serializer.KryoSerializer" : "org.apache.spark.serializer.JavaSerializer")
                 .config("spark.kryo.registrator", "io.anglespark.jobs.common.AngleKryoRegistrator")
+                .config(NativeBuildPlugin.CONF_KEY, NativeBuildPlugin.class.getName())
                 // A credential the run manifest must never record.
                 .config("spark.hadoop.fs.s3a.secret.key", "TOPSECRET-test-value")
                 .getOrCreate();

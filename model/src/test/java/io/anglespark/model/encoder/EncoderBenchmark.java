@@ -3,6 +3,8 @@ package io.anglespark.model.encoder;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.anglespark.model.BertConfig;
+import io.anglespark.model.Machine;
+import io.anglespark.model.NativeBuild;
 import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.onnx.BertWeights;
 import io.anglespark.model.onnx.OnnxModel;
@@ -76,6 +78,7 @@ class EncoderBenchmark {
 
     @Test
     void benchmark() throws Exception {
+        System.out.println("bench/encoder: ND4J native build " + NativeBuild.select() + "; " + Machine.describe());
         List<String[]> pairs = new ArrayList<>();
         List<Double> gold = new ArrayList<>();
         LinkedHashSet<String> unique = new LinkedHashSet<>();
@@ -481,11 +484,9 @@ class EncoderBenchmark {
         }
 
         void write() throws Exception {
-            String ext = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
             StringBuilder b = new StringBuilder("# Encoder benchmark: DL4J encoder vs ONNX Runtime\n\n");
-            b.append(String.format(Locale.ROOT, "- date: %s; machine: %d cores; Java %s; ND4J CPU backend build `linux-x86_64%s`; "
-                            + "OMP_NUM_THREADS=%s; ONNX Runtime 1.20.0 with 2 intra-op threads%n", Instant.now(),
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), ext, System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")));
+            b.append(String.format(Locale.ROOT, "- date: %s; machine: %s; ND4J build chosen: %s; ONNX Runtime 1.20.0 with 2 intra-op threads%n",
+                    Instant.now(), Machine.describe(), NativeBuild.select()));
             b.append(String.format(Locale.ROOT, "- command: `%s` (model/src/test/java/io/anglespark/model/encoder/EncoderBenchmark.java)%n",
                     System.getProperty("bench.command", "bench/encoder")));
             b.append(String.format(Locale.ROOT, "- machine fp32 matmul (ND4J sgemm 1024^3, median of 7): **%.1f GFLOP/s**%n", sgemm));

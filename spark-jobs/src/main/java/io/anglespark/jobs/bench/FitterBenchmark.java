@@ -7,6 +7,7 @@ import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.train.TrainJob;
 import io.anglespark.jobs.train.TrainJobConfig;
 import io.anglespark.model.Machine;
+import io.anglespark.model.NativeBuild;
 import io.anglespark.model.batch.Batcher;
 import io.anglespark.model.batch.TrainingExample;
 import io.anglespark.model.tokenize.WordPieceTokenizer;
@@ -61,6 +62,7 @@ public final class FitterBenchmark {
     }
 
     static void bare(Path out, TrainJobConfig cfg) throws Exception {
+        NativeBuild.select(); // as SparkSessions does for the jobs: before ND4J's first use
         List<TrainingExample> train;
         ModelSpec spec;
         SparkSession spark = SparkSession.builder().master("local[1]").appName("bench-fitter-read").config("spark.ui.enabled", "false")

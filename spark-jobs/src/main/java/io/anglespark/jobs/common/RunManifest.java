@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anglespark.model.NativeBuild;
 import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 
@@ -79,12 +80,23 @@ public final class RunManifest {
         root.put("duration_s", elapsedSeconds());
         ObjectNode t = root.putObject("timings_s");
         timings.forEach(t::put);
+        putNativeBuilds();
         redaction.redact(root);
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render " + FILE_NAME, e);
         }
+    }
+
+    /** The ND4J native build of the driver (chosen and loaded) and of each executor that reported one. */
+    private void putNativeBuilds() {
+        ObjectNode nb = root.putObject("native_builds");
+        NativeBuild.Choice driver = NativeBuild.select();
+        nb.put("driver", driver.platform()).put("driver_reason", driver.reason()).put("driver_loaded", NativeBuild.loaded());
+        ObjectNode executors = nb.putObject("executors");
+        NativeBuildPlugin.reports().forEach((id, r) -> executors.putObject(id).put("host", r.host())
+                .put("build", r.choice().platform()).put("reason", r.choice().reason()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.anglespark.jobs.common;
 
+import io.anglespark.model.NativeBuild;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -12,7 +13,9 @@ public final class SparkSessions {
     }
 
     public static SparkSession create(String appName) {
+        NativeBuild.select(); // before anything on the driver touches ND4J; executors choose their own (the plugin)
         SparkConf conf = new SparkConf();
+        NativeBuildPlugin.addTo(conf);
         if (!conf.contains("spark.master")) {
             conf.setMaster("local[*]");
             conf.setIfMissing("spark.driver.host", "127.0.0.1");

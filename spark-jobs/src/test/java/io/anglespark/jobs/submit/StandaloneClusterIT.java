@@ -2,6 +2,7 @@ package io.anglespark.jobs.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.model.NativeBuild;
 import io.anglespark.prep.SharedData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -71,6 +73,14 @@ class StandaloneClusterIT {
     void stopCluster() throws Exception {
         if (clusterDir != null) {
             run(Files.createTempFile("cluster-stop", ".log"), 1, CLUSTER.toString(), "stop", clusterDir.toString());
+            // Each executor copies the job jar (500 MB) into its work folder: drop the copies, keep the logs.
+            if (Files.isDirectory(clusterDir.resolve("work"))) {
+                try (var files = Files.walk(clusterDir.resolve("work"))) {
+                    for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                        Files.deleteIfExists(jar);
+                    }
+                }
+            }
         }
     }
 
@@ -96,14 +106,24 @@ class StandaloneClusterIT {
     void trainingJobSubmittedToAnAuthenticatedTwoWorkerClusterFinishesAndWritesItsModel() throws Exception {
         startCluster();
         Path out = clusterDir.resolve("out");
+        // The executors are told they run on an AVX2-only CPU (a cpuinfo fixture); the driver reads the real one.
         Result r = run(clusterDir.resolve("train.log"), 8, train(out, "--set", "train.optimizer.learning-rate=1e-3",
-                "--set", "train.max-steps=40"));
+                "--set", "train.max-steps=40", "--conf", "spark.executorEnv.ANGLE_CPUINFO=" + ROOT.resolve("spark-jobs/src/test/resources/cpuinfo/avx2-only.txt")));
         assertEquals(0, r.exit(), r.output());
         assertTrue(Files.isRegularFile(out.resolve("model.zip")), r.output());
         JsonNode m = manifest(out);
         assertTrue(m.path("master").asText().startsWith("spark://127.0.0.1:"), "the manifest records the standalone master: " + m);
         assertTrue(m.at("/training/finished").asBoolean(), m.toString());
         assertEquals(40, m.at("/training/steps").asInt(), m.toString());
+        // Each JVM chose its ND4J build for its own CPU: the executors the portable one, the driver the fastest its CPU runs.
+        JsonNode nb = m.path("native_builds");
+        assertEquals(2, nb.path("executors").size(), "both executors reported their build: " + nb);
+        for (JsonNode e : nb.path("executors")) {
+            assertEquals("linux-x86_64", e.path("build").asText(), nb.toString());
+            assertEquals("this CPU lacks avx512f and avx512bw", e.path("reason").asText(), nb.toString());
+        }
+        String driverBuild = NativeBuild.choose(null, "test", true, NativeBuild.thisCpuFlags(), EnumSet.allOf(NativeBuild.Build.class)).platform();
+        assertEquals(driverBuild, nb.path("driver").asText(), nb.toString());
         // Both workers ran executors for this application.
         for (String w : List.of("worker-1", "worker-2")) {
             try (var apps = Files.list(clusterDir.resolve("work").resolve(w))) {

@@ -1,5 +1,8 @@
 package io.anglespark.jobs.submit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.model.NativeBuild;
 import io.anglespark.prep.SharedData;
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,20 +26,63 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SubmitScriptsIT {
     private static final Path ROOT = SharedData.projectRoot();
+    private static final String ANGLE_VERSION = java.util.Objects.requireNonNull(System.getProperty("angle.version"), "angle.version (failsafe sets it from the pom)");
 
     record Result(int exit, String output) {
     }
 
     private static Result run(String script, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve(script).toString()));
+        return run(Map.of(), script, args);
+    }
+
+    private static Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(script.startsWith("java") ? script : ROOT.resolve(script).toString()));
         cmd.addAll(List.of(args));
         Path log = Files.createTempFile("submit", ".log");
-        Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError(script + " did not finish in 5 minutes");
         }
         return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** The ND4J build a job JVM on this machine must load (the fastest the jar carries that this CPU runs). */
+    private static String expectedBuild() {
+        return NativeBuild.choose(null, "test", true, NativeBuild.thisCpuFlags(), EnumSet.allOf(NativeBuild.Build.class)).platform();
+    }
+
+    private static JsonNode nativeBuilds(Path output) throws IOException {
+        return new ObjectMapper().readTree(output.resolve("_run.json").toFile()).path("native_builds");
+    }
+
+    @Test
+    void theJobJarCarriesBothNativeBuildsAndAJvmThatNeverChoseLoadsThePortableOne() throws Exception {
+        String cp = ROOT.resolve("spark-jobs/target/angle-spark-jobs-" + ANGLE_VERSION + ".jar") + ":"
+                + Files.readString(ROOT.resolve("spark-jobs/target/spark-classpath.txt")).trim();
+        Result unchosen = run(Map.of(), "java", "-cp", cp, NativeBuild.class.getName(), "--no-choice");
+        assertEquals(0, unchosen.exit(), unchosen.output());
+        assertTrue(unchosen.output().contains("builds on the class path: linux-x86_64-onednn-avx512, linux-x86_64"), unchosen.output());
+        assertTrue(unchosen.output().contains("loaded: linux-x86_64\n"), "JavaCPP alone would take the AVX-512 build on any CPU:\n" + unchosen.output());
+        Result chosen = run(Map.of(), "java", "-cp", cp, NativeBuild.class.getName());
+        assertEquals(0, chosen.exit(), chosen.output());
+        assertTrue(chosen.output().contains("loaded: " + expectedBuild() + "\n"), chosen.output());
+    }
+
+    @Test
+    void aJobOnACpuWithoutAvx512ChoosesThePortableBuildEvenWhenAskedForTheOther() throws Exception {
+        Path out = Files.createTempDirectory("submit-native").resolve("out");
+        Result r = run(Map.of("ANGLE_CPUINFO", ROOT.resolve("spark-jobs/src/test/resources/cpuinfo/avx2-only.txt").toString(),
+                        "ANGLE_ND4J_BUILD", "onednn-avx512"), "submit/prepare", "--output", out.toString(), "--set",
+                "prepare.inputs=[{name=stsb-dev, source=stsb, format=stsb, path=stsbenchmark/sts-dev.csv, split=dev}]");
+        assertEquals(0, r.exit(), r.output());
+        JsonNode nb = nativeBuilds(out);
+        assertEquals("linux-x86_64", nb.path("driver").asText(), nb.toString());
+        assertEquals("ANGLE_ND4J_BUILD asks for onednn-avx512 but this CPU lacks avx512f and avx512bw (it would crash)", nb.path("driver_reason").asText());
+        assertEquals("linux-x86_64", nb.at("/executors/driver/build").asText(), "local mode's executor reported its choice: " + nb);
+        assertTrue(r.output().contains("ND4J native build linux-x86_64 (ANGLE_ND4J_BUILD asks"), "the choice is logged once at start:\n" + r.output());
     }
 
     @Test
@@ -130,8 +178,13 @@ class SubmitScriptsIT {
         // before and after side by side: the pretrained model's column and the fine-tuned one's
         assertTrue(output.contains("| set |") && output.contains("| minilm-l6-v2 |") && output.contains("model.zip"), output);
         assertTrue(output.contains("| stsb-test |"), output);
+        // train and embed (DL4J engine) loaded the fastest ND4J build this CPU runs, with no flag given
+        for (String step : List.of("train", "embed")) {
+            assertEquals(expectedBuild(), nativeBuilds(out.resolve(step)).path("driver_loaded").asText(), step + ": " + nativeBuilds(out.resolve(step)));
+        }
         // what a user sees has no library noise: SameDiff's per-op lines on standard output, ND4J's autodiff warnings
         List<String> noise = output.lines().filter(l -> l.contains("Added differentiated op") || l.contains("DifferentialFunction")).toList();
         assertEquals(List.of(), noise, "library noise on the console");
+        org.apache.commons.io.FileUtils.deleteDirectory(out.getParent().toFile()); // ~450 MB of models and exports
     }
 }
