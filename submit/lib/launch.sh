@@ -1,18 +1,33 @@
 # Shared launcher for the submit/ scripts; sourced, not run. It only assembles a command line:
-#  - with SPARK_HOME set: $SPARK_HOME/bin/spark-submit (any --master: local, spark://, yarn, k8s://);
+#  - with SPARK_HOME set: $SPARK_HOME/bin/spark-submit (any --master: local, spark://, yarn, k8s://; client or
+#    cluster deploy mode);
 #  - without: Spark's own submit class (org.apache.spark.deploy.SparkSubmit) from the class path the
-#    build wrote, for local mode and standalone spark:// masters (client mode), so a fresh machine needs
-#    nothing but Java 17 and Maven.
-# The Java 17 flags and native thread settings come from conf/jvm.properties, Spark properties from
-# conf/spark/*.properties.
+#    build wrote, for local mode and standalone spark:// masters, so a fresh machine needs nothing but
+#    Java 17 and Maven.
+# Options are routed as spark-submit users expect: the job's options (--config, --set, --output, --overwrite and
+# the job's own flags) go after the jar; every spark-submit option (--conf, --num-executors, --deploy-mode, --files,
+# ...) goes before it, unchanged. The Java 17 flags and native thread settings come from conf/jvm.properties,
+# Spark properties from conf/spark/*.properties.
 
 ANGLE_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export ANGLE_HOME
-ANGLE_VERSION="0.1.0-SNAPSHOT"
+# One version string: the project's pom.
+ANGLE_VERSION="$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' "$ANGLE_HOME/pom.xml" | head -1)"
 ANGLE_JAR="${ANGLE_JAR:-$ANGLE_HOME/spark-jobs/target/angle-spark-jobs-$ANGLE_VERSION.jar}"
 ANGLE_SPARK_CP_FILE="$ANGLE_HOME/spark-jobs/target/spark-classpath.txt"
 # Relative input paths in conf/*.conf are under this folder (the corpora beside the project by default).
 export ANGLE_DATA_ROOT="${ANGLE_DATA_ROOT:-$ANGLE_HOME/../shared/data}"
+
+# spark-submit's options (Spark 3.5, SparkSubmitOptionParser) that take a value, and its flags. --master,
+# --driver-memory and --properties-file are spark-submit's too; the script reads them for its defaults.
+ANGLE_SPARK_VALUE_OPTS=" --archives --conf --deploy-mode --driver-class-path --driver-cores --driver-java-options"
+ANGLE_SPARK_VALUE_OPTS+=" --driver-library-path --exclude-packages --executor-cores --executor-memory --files --jars"
+ANGLE_SPARK_VALUE_OPTS+=" --keytab --name --num-executors --packages --principal --proxy-user --py-files --queue"
+ANGLE_SPARK_VALUE_OPTS+=" --repositories --total-executor-cores "
+ANGLE_SPARK_FLAG_OPTS=" --supervise --verbose -v "
+# Every job's options (JobCli), with a value and without.
+ANGLE_JOB_VALUE_OPTS=" -c --config --set -o --output "
+ANGLE_JOB_FLAG_OPTS=" --overwrite "
 
 angle_jvm_flags() {
   sed -n 's/^jvm\.addOpens=//p' "$ANGLE_HOME/conf/jvm.properties"
@@ -30,76 +45,170 @@ angle_ensure_jar() {
   fi
 }
 
-# angle_submit MAIN_CLASS JOB_NAME [script options and job arguments...]
-# Script options: --master URL, --properties FILE (Spark properties), --driver-memory SIZE, and spark-submit's
-# --conf KEY=VALUE and --packages COORDINATES (passed to spark-submit as they are). Everything else goes to the job (see --help).
+# angle_usage SCRIPT JOB_FLAGS: the script's header comment, then the options every script shares.
+angle_usage() {
+  sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$1"
+  cat <<EOF
+
+Job options (after the jar):
+  -c, --config FILE     HOCON settings: a local file, a Hadoop path (hdfs:, s3a:, file:) or classpath:RESOURCE.
+                        Default: conf/$2.conf in client mode; in cluster deploy mode the copy bundled in the jar.
+  --set KEY=VALUE       override one key of the job's settings (repeatable)
+  -o, --output PATH     output folder, any Hadoop path
+  --overwrite           replace an existing output folder (refused otherwise)${3:+
+  $3}
+Script options:
+  --master URL          local[*] (default), spark://HOST:PORT, yarn, k8s://... (yarn and k8s need SPARK_HOME)
+  --properties FILE     Spark properties file (default conf/spark/local.properties, or cluster.properties for a
+                        cluster master); --properties-file is the same
+  --driver-memory SIZE  default 4g
+  -h, --help            this help;  --version   the project's version
+spark-submit options, passed through unchanged (before the jar):
+  --deploy-mode client|cluster, --conf KEY=VALUE, --num-executors N, --executor-cores N, --executor-memory SIZE,
+  --driver-cores N, --total-executor-cores N, --queue NAME, --name NAME, --jars, --files, --archives, --packages,
+  --exclude-packages, --repositories, --driver-java-options, --driver-class-path, --driver-library-path,
+  --principal, --keytab, --proxy-user, --supervise, --verbose. In cluster deploy mode --config must be a Hadoop
+  path, or (YARN) a local file, which the script ships with --files.
+Environment: SPARK_HOME (a Spark 3.5 distribution), ANGLE_JAR (the job jar; a Hadoop path for standalone cluster
+  mode), ANGLE_ND4J_BUILD (portable | onednn-avx512), ANGLE_DATA_ROOT (relative input paths in client mode),
+  ANGLE_PRINT_COMMAND=1 (print the spark-submit command instead of running it).
+EOF
+}
+
+angle_fail() {
+  echo "$ANGLE_SCRIPT: $1" >&2
+  exit 2
+}
+
+# angle_submit MAIN_CLASS JOB JOB_FLAGS [arguments...]: JOB_FLAGS are the job's own flags beyond every job's
+# (e.g. "--resume"), each "--flag  description" on one line of help.
 angle_submit() {
-  local main_class="$1" job="$2"; shift 2
-  local master="" props="" driver_mem="${ANGLE_DRIVER_MEMORY:-4g}" job_args=() spark_args=()
+  local main_class="$1" job="$2" job_flags_help="$3"; shift 3
+  ANGLE_SCRIPT="$(basename "$0")"
+  local job_flags; job_flags=" $(sed -n 's/^ *\(--[a-z-]*\).*/\1/p' <<<"$job_flags_help" | tr '\n' ' ') "
+  local master="" props="" driver_mem="${ANGLE_DRIVER_MEMORY:-4g}" deploy_mode="client" config=""
+  local job_args=() spark_args=() files=() more=()
   while [ $# -gt 0 ]; do
-    case "$1" in
-      --master) master="$2"; shift 2 ;;
-      --master=*) master="${1#*=}"; shift ;;
-      --properties) props="$2"; shift 2 ;;
-      --properties=*) props="${1#*=}"; shift ;;
-      --driver-memory) driver_mem="$2"; shift 2 ;;
-      --conf|--packages) spark_args+=("$1" "$2"); shift 2 ;;
-      --conf=*|--packages=*) spark_args+=("${1%%=*}" "${1#*=}"); shift ;;
-      -h|--help)
-        echo "Submit options (this script): --master URL (default local[*]; spark://HOST:PORT; yarn and k8s:// need SPARK_HOME)," \
-             "--properties FILE (Spark properties; default conf/spark/local.properties or cluster.properties)," \
-             "--driver-memory SIZE (default 4g), --conf KEY=VALUE and --packages COORDINATES (spark-submit's, e.g." \
-             "--conf spark.hadoop.fs.s3a.endpoint=URL, --packages org.apache.hadoop:hadoop-aws:3.3.4). Job options:"
-        job_args+=("$1"); shift ;;
-      *) job_args+=("$1"); shift ;;
+    local name="$1" value="" takes_value=0
+    if [[ "$1" == --*=* ]]; then name="${1%%=*}"; fi
+    case " $ANGLE_JOB_VALUE_OPTS $ANGLE_SPARK_VALUE_OPTS --master --properties --properties-file --driver-memory " in
+      *" $name "*) takes_value=1 ;;
+    esac
+    if [ "$takes_value" = 1 ]; then
+      if [[ "$1" == --*=* ]]; then value="${1#*=}"; shift
+      # (a value never starts with --, except JVM flags such as --add-opens for --driver-java-options)
+      elif [ $# -lt 2 ] || [[ "$2" == --* && "$name" != --driver-java-options ]]; then angle_fail "$name needs a value (see --help)"
+      else value="$2"; shift 2; fi
+      [ -n "$value" ] || angle_fail "$name needs a value (see --help)"
+    else
+      shift
+    fi
+    case "$name" in
+      -h|--help) angle_usage "$0" "$job" "$job_flags_help"; exit 0 ;;
+      --version) echo "angle-spark $ANGLE_VERSION"; exit 0 ;;
+      --master) master="$value" ;;
+      --properties|--properties-file) props="$value" ;;
+      --driver-memory) driver_mem="$value" ;;
+      --deploy-mode) deploy_mode="$value"; spark_args+=("$name" "$value") ;;
+      --files) IFS=, read -r -a more <<<"$value"; files+=("${more[@]}") ;;
+      -c|--config)
+        # spark-submit's own -c is --conf; here -c is the job's --config (the value is not echoed: it may be a secret)
+        [[ "$value" =~ ^spark\.[^=]*= ]] && angle_fail "-c is this job's --config; for a Spark property write --conf KEY=VALUE"
+        config="$value" ;;
+      --class) angle_fail "--class is set by this script" ;;
+      *)
+        if [[ "$ANGLE_JOB_VALUE_OPTS" == *" $name "* ]]; then job_args+=("$name" "$value")
+        elif [[ "$ANGLE_JOB_FLAG_OPTS$job_flags" == *" $name "* ]]; then job_args+=("$name")
+        elif [ "$takes_value" = 1 ]; then spark_args+=("$name" "$value")
+        elif [[ "$ANGLE_SPARK_FLAG_OPTS" == *" $name "* ]]; then spark_args+=("$name")
+        # The option's name only: an argument may be a KEY=SECRET meant for --conf.
+        elif [[ "$name" == -* ]]; then angle_fail "unknown option '${name%%=*}' (see --help)"
+        else angle_fail "unexpected argument (not shown); every option starts with - (see --help)"
+        fi ;;
     esac
   done
-  local has_config=0
-  for a in "${job_args[@]+"${job_args[@]}"}"; do
-    case "$a" in -c|--config|--config=*) has_config=1 ;; esac
-  done
-  if [ "$has_config" = 0 ]; then
-    job_args=(--config "$ANGLE_HOME/conf/$job.conf" "${job_args[@]+"${job_args[@]}"}")
+  [[ "$deploy_mode" == client || "$deploy_mode" == cluster ]] || angle_fail "--deploy-mode is client or cluster, not '$deploy_mode'"
+  local cluster=0; [ "$deploy_mode" = cluster ] && cluster=1
+  local yarn=0; [ "$master" = yarn ] && yarn=1
+
+  # The job's settings. Client mode: the user's copy in conf/ unless --config names one. Cluster mode: the driver
+  # runs on a cluster node, so no path of this machine may reach it: the jar's bundled copy, a Hadoop path, or
+  # (YARN, which puts --files in the driver's working directory) a local file shipped with --files.
+  if [ -z "$config" ]; then
+    [ "$cluster" = 0 ] && config="$ANGLE_HOME/conf/$job.conf"
+  elif [ "$cluster" = 1 ] && [[ "$config" != *://* && "$config" != file:* && "$config" != classpath:* ]]; then
+    [ "$yarn" = 1 ] || angle_fail "in cluster deploy mode --config must be a Hadoop path (hdfs://, s3a://) or classpath:; a local file only on YARN"
+    [ -f "$config" ] || angle_fail "config file '$config' does not exist"
+    files+=("$(cd "$(dirname "$config")" && pwd)/$(basename "$config")")
+    config="$(basename "$config")"
   fi
+  [ -n "$config" ] && job_args=(--config "$config" "${job_args[@]+"${job_args[@]}"}")
+
   if [ -z "$props" ]; then
     if [ -z "$master" ] || [[ "$master" == local* ]]; then props="$ANGLE_HOME/conf/spark/local.properties"
     else props="$ANGLE_HOME/conf/spark/cluster.properties"; fi
   fi
-  angle_ensure_jar
   local jvm_flags; jvm_flags="$(angle_jvm_flags)"
   local driver_flags=""
   # ANGLE_FIXED_HEAP=1 (the memory benchmarks): the driver's heap is exactly --driver-memory and resident from
   # the start, so a change in its resident set is off-heap memory.
   [ "${ANGLE_FIXED_HEAP:-0}" = 1 ] && driver_flags="-Xms$driver_mem -XX:+AlwaysPreTouch"
-  local env_confs=() kv
-  while IFS= read -r kv; do
-    [ -n "$kv" ] || continue
+
+  # Environment for the driver and the executors: the native thread settings and, when set, ANGLE_ND4J_BUILD (each
+  # JVM chooses its ND4J build for its own CPU; this asks all of them for one). A cluster-mode driver gets them
+  # through Spark (YARN's application-master environment; standalone's driver environment).
+  local env_kvs=() env_confs=() kv
+  while IFS= read -r kv; do [ -n "$kv" ] && env_kvs+=("$kv"); done < <(angle_native_env)
+  [ -n "${ANGLE_ND4J_BUILD:-}" ] && env_kvs+=("ANGLE_ND4J_BUILD=$ANGLE_ND4J_BUILD")
+  for kv in "${env_kvs[@]}"; do
     export "${kv?}"
     env_confs+=(--conf "spark.executorEnv.$kv")
-  done < <(angle_native_env)
-  # The ND4J native build: each JVM (driver, every executor) chooses for its own CPU (NativeBuild); ANGLE_ND4J_BUILD
-  # (portable or onednn-avx512) asks all of them for one, and a CPU that cannot run it still gets the portable build.
-  if [ -n "${ANGLE_ND4J_BUILD:-}" ]; then
-    export ANGLE_ND4J_BUILD
-    env_confs+=(--conf "spark.executorEnv.ANGLE_ND4J_BUILD=$ANGLE_ND4J_BUILD")
+    if [ "$cluster" = 1 ]; then
+      if [ "$yarn" = 1 ]; then env_confs+=(--conf "spark.yarn.appMasterEnv.$kv"); else env_confs+=(--conf "spark.driverEnv.$kv"); fi
+    fi
+  done
+
+  # Logging: a client-mode driver reads conf/log4j2.properties from this machine; on YARN the file is shipped
+  # (--files puts it in each container's working directory before the JVM starts) for the executors and a
+  # cluster-mode driver. Elsewhere executors use Spark's own logging defaults.
+  local driver_log="" executor_log=""
+  if [ "$yarn" = 1 ]; then
+    files+=("$ANGLE_HOME/conf/log4j2.properties")
+    executor_log="-Dlog4j2.configurationFile=log4j2.properties"
+    [ "$cluster" = 1 ] && driver_log="$executor_log"
   fi
-  local log_conf="-Dlog4j2.configurationFile=$ANGLE_HOME/conf/log4j2.properties"
-  local submit_args=(--class "$main_class" --properties-file "$props"
-    --conf "spark.driver.extraJavaOptions=$jvm_flags $driver_flags $log_conf"
-    --conf "spark.executor.extraJavaOptions=$jvm_flags" "${env_confs[@]}" "${spark_args[@]+"${spark_args[@]}"}")
+  [ "$cluster" = 0 ] && driver_log="-Dlog4j2.configurationFile=$ANGLE_HOME/conf/log4j2.properties"
+
+  local submit_args=(--class "$main_class" --properties-file "$props" --driver-memory "$driver_mem"
+    --conf "spark.driver.extraJavaOptions=$jvm_flags${driver_flags:+ $driver_flags}${driver_log:+ $driver_log}"
+    --conf "spark.executor.extraJavaOptions=$jvm_flags${executor_log:+ $executor_log}" "${env_confs[@]}")
   [ -n "$master" ] && submit_args+=(--master "$master")
+  [ ${#files[@]} -gt 0 ] && submit_args+=(--files "$(IFS=,; echo "${files[*]}")")
+  submit_args+=("${spark_args[@]+"${spark_args[@]}"}")
+
+  local cmd=()
   if [ -n "${SPARK_HOME:-}" ]; then
-    exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --driver-memory "$driver_mem" "$ANGLE_JAR" "${job_args[@]}"
+    cmd=("$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" "$ANGLE_JAR" "${job_args[@]+"${job_args[@]}"}")
+  else
+    # Without a distribution, Spark's submit class from the build's class path drives local mode and standalone
+    # clusters. YARN and Kubernetes need Spark's own modules for them, which only a distribution carries.
+    if [ -n "$master" ] && [[ "$master" != local* && "$master" != spark://* ]]; then
+      angle_fail "--master $master needs SPARK_HOME (a Spark 3.5 distribution); without it local[*] and spark:// masters run"
+    fi
+    export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+    local java_flags=()
+    read -r -a java_flags <<<"$jvm_flags $driver_flags"
+    # In client mode this JVM is the driver: its heap and logging are set here.
+    [ "$cluster" = 0 ] && java_flags+=("-Xmx$driver_mem" "$driver_log")
+    cmd=(java "${java_flags[@]}" -cp "@ANGLE_SPARK_CP@" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$ANGLE_JAR"
+      "${job_args[@]+"${job_args[@]}"}")
   fi
-  # Without a distribution, Spark's submit class from the build's class path drives local mode and
-  # standalone clusters (client mode: this JVM is the driver). YARN and Kubernetes need Spark's own
-  # modules for them, which only a distribution carries.
-  if [ -n "$master" ] && [[ "$master" != local* && "$master" != spark://* ]]; then
-    echo "angle-spark: --master $master needs SPARK_HOME (a Spark 3.5 distribution); without it local[*] and spark:// masters run" >&2
-    exit 2
+  if [ "${ANGLE_PRINT_COMMAND:-0}" = 1 ]; then
+    printf '%s\n' "${cmd[@]}"
+    exit 0
   fi
-  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-  # shellcheck disable=SC2086 # jvm_flags is a list of flags
-  exec java $jvm_flags $driver_flags "-Xmx$driver_mem" "$log_conf" -cp "$(cat "$ANGLE_SPARK_CP_FILE")" \
-    org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$ANGLE_JAR" "${job_args[@]}"
+  angle_ensure_jar
+  local i
+  for i in "${!cmd[@]}"; do [ "${cmd[$i]}" = "@ANGLE_SPARK_CP@" ] && cmd[$i]="$(cat "$ANGLE_SPARK_CP_FILE")"; done
+  exec "${cmd[@]}"
 }

@@ -8,7 +8,8 @@ import java.util.List;
 /** Options every job takes: a HOCON file, {@code --set} overrides, and output handling. */
 public class JobCli {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "HOCON configuration (local file or Hadoop path). Default: conf/<job>.conf (the submit scripts pass it).")
+            description = "HOCON configuration: a local file, a Hadoop path (hdfs:, s3a:, file:) or classpath:RESOURCE. Default: the "
+                    + "job's defaults bundled in the jar (conf/<job>.conf as built); in client mode the submit scripts pass your conf/<job>.conf.")
     public String config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -46,8 +47,16 @@ public class JobCli {
         return new ArrayList<>(overrides);
     }
 
-    /** The configuration file: {@code --config}, else {@code conf/<job>.conf} in the working directory. */
+    /**
+     * The configuration file: {@code --config}, else the job's defaults bundled in the jar ({@link #bundledConfig}), so
+     * that a driver on a cluster node (cluster deploy mode) needs no file of the submitting machine.
+     */
     public String configFile(String job) {
-        return config == null ? "conf/" + job + ".conf" : config;
+        return config == null ? bundledConfig(job) : config;
+    }
+
+    /** The class-path copy of {@code conf/<job>.conf} the build puts in the jar. */
+    public static String bundledConfig(String job) {
+        return JobConfigs.CLASSPATH_PREFIX + "angle/conf/" + job + ".conf";
     }
 }

@@ -19,6 +19,9 @@ import java.util.Set;
  * overrides on top. Environment substitutions ({@code ${?ANGLE_DATA_ROOT}}) are resolved.
  */
 public final class JobConfigs {
+    /** A {@code --config} value naming a class-path resource, e.g. the defaults bundled in the jar. */
+    public static final String CLASSPATH_PREFIX = "classpath:";
+
     private JobConfigs() {
     }
 
@@ -38,6 +41,11 @@ public final class JobConfigs {
     private static Config parseFile(String configPath, Configuration hadoopConf) {
         File local = new File(configPath);
         try {
+            if (configPath.startsWith(CLASSPATH_PREFIX)) {
+                // parseResources resolves include "x.conf" relative to the resource.
+                return ConfigFactory.parseResources(JobConfigs.class.getClassLoader(), configPath.substring(CLASSPATH_PREFIX.length()),
+                        ConfigParseOptions.defaults().setAllowMissing(false));
+            }
             if (!configPath.contains("://") && !configPath.startsWith("file:")) {
                 if (!local.isFile()) {
                     throw new ConfigException("config file '" + configPath + "' does not exist (absolute: " + local.getAbsolutePath() + ")");

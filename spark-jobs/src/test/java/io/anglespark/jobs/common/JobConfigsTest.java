@@ -68,4 +68,22 @@ class JobConfigsTest {
         assertTrue(m.contains("KEY=VALUE") && !m.contains("SECRETVALUE"), m);
         assertTrue(setFailure("prepare.overwrite").contains("'prepare.overwrite'"));
     }
+
+    @Test
+    void withoutAConfigEveryJobReadsTheDefaultsBundledInTheJarWhichEqualConf() throws Exception {
+        try (var files = java.nio.file.Files.list(SharedData.projectRoot().resolve("conf"))) {
+            List<java.nio.file.Path> confs = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+            assertTrue(confs.size() >= 8, confs.toString());
+            for (java.nio.file.Path conf : confs) {
+                String job = conf.getFileName().toString().replace(".conf", "");
+                JobCli cli = new JobCli();
+                assertEquals("classpath:angle/conf/" + job + ".conf", cli.configFile(job));
+                com.typesafe.config.Config bundled = JobConfigs.load(cli.configFile(job), List.of(), new Configuration());
+                com.typesafe.config.Config onDisk = JobConfigs.load(conf.toString(), List.of(), new Configuration());
+                assertEquals(onDisk.root(), bundled.root(), job + ": the jar's copy is conf/" + job + ".conf (includes resolved)");
+            }
+        }
+        ConfigException missing = assertThrows(ConfigException.class, () -> JobConfigs.load("classpath:angle/conf/nope.conf", List.of(), new Configuration()));
+        assertTrue(missing.getMessage().contains("classpath:angle/conf/nope.conf"), missing.getMessage());
+    }
 }

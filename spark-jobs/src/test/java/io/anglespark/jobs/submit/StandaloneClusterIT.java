@@ -108,13 +108,19 @@ class StandaloneClusterIT {
         Path out = clusterDir.resolve("out");
         // The executors are told they run on an AVX2-only CPU (a cpuinfo fixture); the driver reads the real one.
         Result r = run(clusterDir.resolve("train.log"), 8, train(out, "--set", "train.optimizer.learning-rate=1e-3",
-                "--set", "train.max-steps=40", "--conf", "spark.executorEnv.ANGLE_CPUINFO=" + ROOT.resolve("spark-jobs/src/test/resources/cpuinfo/avx2-only.txt")));
+                "--set", "train.max-steps=40", "--conf", "spark.executorEnv.ANGLE_CPUINFO=" + ROOT.resolve("spark-jobs/src/test/resources/cpuinfo/avx2-only.txt"),
+                // spark-submit's own options pass through the script unchanged (the cluster's properties file says 2g;
+                // --num-executors is YARN's and Kubernetes', standalone sizes by cores)
+                "--conf", "spark.executor.memory=1536m", "--total-executor-cores", "2", "--executor-cores", "1"));
         assertEquals(0, r.exit(), r.output());
         assertTrue(Files.isRegularFile(out.resolve("model.zip")), r.output());
         JsonNode m = manifest(out);
         assertTrue(m.path("master").asText().startsWith("spark://127.0.0.1:"), "the manifest records the standalone master: " + m);
         assertTrue(m.at("/training/finished").asBoolean(), m.toString());
         assertEquals(40, m.at("/training/steps").asInt(), m.toString());
+        assertEquals("1536m", m.at("/spark_conf/spark.executor.memory").asText(), "--conf reached the job: " + m.path("spark_conf"));
+        assertEquals("2", m.at("/spark_conf/spark.cores.max").asText(), "--total-executor-cores reached the job: " + m.path("spark_conf"));
+        assertEquals("1", m.at("/spark_conf/spark.executor.cores").asText(), "--executor-cores reached the job: " + m.path("spark_conf"));
         // Each JVM chose its ND4J build for its own CPU: the executors the portable one, the driver the fastest its CPU runs.
         JsonNode nb = m.path("native_builds");
         assertEquals(2, nb.path("executors").size(), "both executors reported their build: " + nb);

@@ -1,0 +1,160 @@
+package io.anglespark.jobs.submit;
+
+import io.anglespark.prep.SharedData;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The submit scripts' command line, without running Spark: how options are routed (spark-submit's before the jar,
+ * the job's after it), what a user error prints, and what cluster deploy mode sends to the driver. The scripts print
+ * the command they would run with ANGLE_PRINT_COMMAND=1; ANGLE_JAR points nowhere, so nothing here needs (or builds)
+ * the jar, as on a fresh clone.
+ */
+class LaunchScriptTest {
+    private static final Path ROOT = SharedData.projectRoot();
+    private static final String NO_JAR = "/nonexistent/angle-spark-jobs.jar";
+
+    record Result(int exit, String output, long millis) {
+        List<String> lines() {
+            return output.lines().toList();
+        }
+    }
+
+    private static Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve(script).toString()));
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile("launch", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("SPARK_HOME");
+        pb.environment().put("ANGLE_JAR", NO_JAR);
+        pb.environment().putAll(env);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(1, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(script + " did not finish in a minute");
+        }
+        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static Result command(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("ANGLE_PRINT_COMMAND", "1");
+        Result r = run(all, script, args);
+        assertEquals(0, r.exit(), r.output());
+        return r;
+    }
+
+    /** The arguments after the jar: the job's. */
+    private static List<String> jobArgs(Result r) {
+        List<String> l = r.lines();
+        return l.subList(l.indexOf(NO_JAR) + 1, l.size());
+    }
+
+    /** The arguments before the jar: spark-submit's. */
+    private static List<String> submitArgs(Result r) {
+        List<String> l = r.lines();
+        return l.subList(0, l.indexOf(NO_JAR));
+    }
+
+    @Test
+    void helpAndVersionAnswerInSecondsWithoutTheJar() throws Exception {
+        String pom = Files.readString(ROOT.resolve("pom.xml"));
+        String version = pom.substring(pom.indexOf("<version>") + 9, pom.indexOf("</version>"));
+        for (String script : List.of("submit/prepare", "submit/issue-pairs", "submit/train", "submit/evaluate", "submit/embed", "submit/export",
+                "submit/pipeline", "bench/prepare", "bench/embed")) {
+            Result help = run(Map.of(), script, "--help");
+            assertEquals(0, help.exit(), script + ":\n" + help.output());
+            assertTrue(help.output().contains("--master") && help.output().contains("--conf"), script + ":\n" + help.output());
+            assertFalse(help.output().contains("building the job jar"), script + ":\n" + help.output());
+            assertTrue(help.millis() < 10_000, script + " --help took " + help.millis() + " ms");
+            Result v = run(Map.of(), script, "--version");
+            assertEquals(List.of("angle-spark " + version), v.lines(), script);
+        }
+        Result train = run(Map.of(), "submit/train", "--help");
+        for (String option : List.of("--config", "--set", "--output", "--overwrite", "--resume", "--deploy-mode", "--num-executors",
+                "--executor-memory", "--queue", "--files")) {
+            assertTrue(train.output().contains(option), option + " in:\n" + train.output());
+        }
+    }
+
+    @Test
+    void anOptionWithoutItsValueExitsTwoWithOneLine() throws Exception {
+        for (String[] args : List.of(new String[] {"--master"}, new String[] {"--set"}, new String[] {"--conf"}, new String[] {"--output", "--overwrite"},
+                new String[] {"--num-executors"}, new String[] {"--deploy-mode="})) {
+            Result r = run(Map.of(), "submit/train", args);
+            assertEquals(2, r.exit(), String.join(" ", args) + ":\n" + r.output());
+            assertEquals(List.of("train: " + args[0].replace("=", "") + " needs a value (see --help)"), r.lines());
+        }
+        Result pipeline = run(Map.of(), "submit/pipeline", "--master");
+        assertEquals(2, pipeline.exit());
+        assertEquals(List.of("pipeline: --master needs a value (see --help)"), pipeline.lines());
+    }
+
+    @Test
+    void unknownOptionsAndSparkSubmitsShortConfAreRefusedWithoutEchoingValues() throws Exception {
+        Result unknown = run(Map.of(), "submit/prepare", "--bogus=SECRET123");
+        assertEquals(2, unknown.exit());
+        assertEquals(List.of("prepare: unknown option '--bogus' (see --help)"), unknown.lines());
+        Result shortConf = run(Map.of(), "submit/prepare", "-c", "spark.hadoop.fs.s3a.secret.key=SECRET123");
+        assertEquals(2, shortConf.exit());
+        assertEquals(List.of("prepare: -c is this job's --config; for a Spark property write --conf KEY=VALUE"), shortConf.lines());
+        Result positional = run(Map.of(), "submit/prepare", "SECRET123");
+        assertEquals(2, positional.exit());
+        assertFalse(positional.output().contains("SECRET123"), positional.output());
+    }
+
+    @Test
+    void sparkSubmitOptionsGoBeforeTheJarUnchangedAndTheJobsAfterIt() throws Exception {
+        Result r = command(Map.of(), "submit/train", "--conf", "spark.executor.memory=3g", "--num-executors", "2", "--executor-cores=2",
+                "--set", "train.max-steps=3", "--queue", "q1", "-o", "/tmp/out", "--resume", "--verbose", "--name", "nightly");
+        List<String> before = submitArgs(r);
+        String submit = String.join(" ", before);
+        for (String expected : List.of("--conf spark.executor.memory=3g", "--num-executors 2", "--executor-cores 2", "--queue q1", "--verbose",
+                "--name nightly", "--class io.anglespark.jobs.train.TrainJob")) {
+            assertTrue(submit.contains(expected), expected + " in " + submit);
+        }
+        assertEquals(List.of("--config", ROOT.resolve("conf/train.conf").toString(), "--set", "train.max-steps=3", "-o", "/tmp/out", "--resume"),
+                jobArgs(r), "client mode: the user's conf/train.conf, then the job's options in order");
+    }
+
+    @Test
+    void inClusterDeployModeNoPathOfThisMachineReachesTheDriver() throws Exception {
+        String home = ROOT.toString();
+        // YARN: a local --config is shipped with --files and named by its file name; logging config shipped too.
+        Result yarn = command(Map.of("SPARK_HOME", "/opt/spark-3.5"), "submit/train", "--master", "yarn", "--deploy-mode", "cluster",
+                "--config", "conf/train.conf", "-o", "hdfs://nn/out", "--files", "/data/lexicon.txt");
+        assertEquals(List.of("--config", "train.conf", "-o", "hdfs://nn/out"), jobArgs(yarn));
+        List<String> submit = submitArgs(yarn);
+        String files = submit.get(submit.indexOf("--files") + 1);
+        assertEquals("/data/lexicon.txt," + home + "/conf/train.conf," + home + "/conf/log4j2.properties", files);
+        assertEquals(1, submit.stream().filter("--files"::equals).count(), "spark-submit keeps only the last --files: one, merged");
+        // What spark-submit itself reads here (its properties file, the files it ships) may be local; nothing else may.
+        for (int i = 0; i < submit.size(); i++) {
+            String a = submit.get(i);
+            boolean readBySparkSubmit = i > 0 && (submit.get(i - 1).equals("--properties-file") || submit.get(i - 1).equals("--files"));
+            assertTrue(readBySparkSubmit || i == 0 || !a.contains(home), "a local path reaches the cluster: " + a);
+        }
+        // Standalone: without a config, the defaults bundled in the jar; a local config is refused.
+        Result standalone = command(Map.of(), "submit/embed", "--master", "spark://m:7077", "--deploy-mode", "cluster", "-o", "hdfs://nn/v");
+        assertEquals(List.of("-o", "hdfs://nn/v"), jobArgs(standalone));
+        assertTrue(submitArgs(standalone).stream().skip(1).filter(a -> a.contains(home)).allMatch(a -> a.endsWith("cluster.properties")),
+                String.join("\n", submitArgs(standalone)));
+        Result localConfig = run(Map.of(), "submit/embed", "--master", "spark://m:7077", "--deploy-mode", "cluster", "--config", "conf/embed.conf");
+        assertEquals(2, localConfig.exit());
+        assertTrue(localConfig.output().contains("--config must be a Hadoop path"), localConfig.output());
+    }
+}
