@@ -69,7 +69,10 @@ spark-submit options, passed through unchanged (before the jar):
   --exclude-packages, --repositories, --driver-java-options, --driver-class-path, --driver-library-path,
   --principal, --keytab, --proxy-user, --supervise, --verbose. In cluster deploy mode --config must be a Hadoop
   path, or (YARN) a local file, which the script ships with --files.
-Environment: SPARK_HOME (a Spark 3.5 distribution), ANGLE_JAR (the job jar; a Hadoop path for standalone cluster
+JVM options given with --driver-java-options or --conf spark.{driver,executor}.extraJavaOptions are added to the
+  project's (Java 17 flags, logging), not put in their place.
+Environment: SPARK_HOME (a Spark 3.5 distribution), ANGLE_JAVA_OPTIONS (JVM options for the driver and every
+  executor, e.g. -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp), ANGLE_JAR (the job jar; a Hadoop path for standalone cluster
   mode), ANGLE_ND4J_BUILD (portable | onednn-avx512), ANGLE_DATA_ROOT (relative input paths in client mode),
   ANGLE_PRINT_COMMAND=1 (print the spark-submit command instead of running it).
 EOF
@@ -87,7 +90,8 @@ angle_submit() {
   ANGLE_SCRIPT="$(basename "$0")"
   local job_flags; job_flags=" $(sed -n 's/^ *\(--[a-z-]*\).*/\1/p' <<<"$job_flags_help" | tr '\n' ' ') "
   local master="" props="" driver_mem="${ANGLE_DRIVER_MEMORY:-4g}" deploy_mode="client" config=""
-  local job_args=() spark_args=() files=() more=()
+  local job_args=() spark_args=() files=() more=() user_driver_opts="${ANGLE_JAVA_OPTIONS:+ $ANGLE_JAVA_OPTIONS}"
+  local user_executor_opts="$user_driver_opts"
   while [ $# -gt 0 ]; do
     local name="$1" value="" takes_value=0
     if [[ "$1" == --*=* ]]; then name="${1%%=*}"; fi
@@ -111,6 +115,14 @@ angle_submit() {
       --driver-memory) driver_mem="$value" ;;
       --deploy-mode) deploy_mode="$value"; spark_args+=("$name" "$value") ;;
       --files) IFS=, read -r -a more <<<"$value"; files+=("${more[@]}") ;;
+      # JVM options are merged into the project's (Java 17 flags, logging), never replacing them.
+      --driver-java-options) user_driver_opts+=" $value" ;;
+      --conf)
+        case "$value" in
+          spark.driver.extraJavaOptions=*) user_driver_opts+=" ${value#*=}" ;;
+          spark.executor.extraJavaOptions=*) user_executor_opts+=" ${value#*=}" ;;
+          *) spark_args+=(--conf "$value") ;;
+        esac ;;
       -c|--config)
         # spark-submit's own -c is --conf; here -c is the job's --config (the value is not echoed: it may be a secret)
         [[ "$value" =~ ^spark\.[^=]*= ]] && angle_fail "-c is this job's --config; for a Spark property write --conf KEY=VALUE"
@@ -180,8 +192,8 @@ angle_submit() {
   [ "$cluster" = 0 ] && driver_log="-Dlog4j2.configurationFile=$ANGLE_HOME/conf/log4j2.properties"
 
   local submit_args=(--class "$main_class" --properties-file "$props" --driver-memory "$driver_mem"
-    --conf "spark.driver.extraJavaOptions=$jvm_flags${driver_flags:+ $driver_flags}${driver_log:+ $driver_log}"
-    --conf "spark.executor.extraJavaOptions=$jvm_flags${executor_log:+ $executor_log}" "${env_confs[@]}")
+    --conf "spark.driver.extraJavaOptions=$jvm_flags${driver_flags:+ $driver_flags}${driver_log:+ $driver_log}$user_driver_opts"
+    --conf "spark.executor.extraJavaOptions=$jvm_flags${executor_log:+ $executor_log}$user_executor_opts" "${env_confs[@]}")
   [ -n "$master" ] && submit_args+=(--master "$master")
   [ ${#files[@]} -gt 0 ] && submit_args+=(--files "$(IFS=,; echo "${files[*]}")")
   submit_args+=("${spark_args[@]+"${spark_args[@]}"}")
@@ -197,7 +209,7 @@ angle_submit() {
     fi
     export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
     local java_flags=()
-    read -r -a java_flags <<<"$jvm_flags $driver_flags"
+    read -r -a java_flags <<<"$jvm_flags $driver_flags $user_driver_opts"
     # In client mode this JVM is the driver: its heap and logging are set here.
     [ "$cluster" = 0 ] && java_flags+=("-Xmx$driver_mem" "$driver_log")
     cmd=(java "${java_flags[@]}" -cp "@ANGLE_SPARK_CP@" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$ANGLE_JAR"

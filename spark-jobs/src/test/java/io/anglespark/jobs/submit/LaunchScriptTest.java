@@ -132,6 +132,21 @@ class LaunchScriptTest {
     }
 
     @Test
+    void jvmOptionsFromTheUserAreAddedToTheProjectsNotPutInTheirPlace() throws Exception {
+        Result r = command(Map.of("SPARK_HOME", "/opt/spark-3.5", "ANGLE_JAVA_OPTIONS", "-Dall=1"), "submit/train", "--master", "yarn",
+                "--driver-java-options", "-Ddriver=2", "--conf", "spark.executor.extraJavaOptions=-Dexecutor=3");
+        List<String> submit = submitArgs(r);
+        List<String> driver = submit.stream().filter(a -> a.startsWith("spark.driver.extraJavaOptions=")).toList();
+        List<String> executor = submit.stream().filter(a -> a.startsWith("spark.executor.extraJavaOptions=")).toList();
+        assertEquals(1, driver.size(), "one driver option set, not a second that replaces the first: " + submit);
+        assertEquals(1, executor.size(), submit.toString());
+        assertTrue(driver.get(0).contains("--add-opens=java.base/java.nio=ALL-UNNAMED") && driver.get(0).endsWith(" -Dall=1 -Ddriver=2"), driver.get(0));
+        assertTrue(executor.get(0).contains("--add-opens=java.base/java.nio=ALL-UNNAMED") && executor.get(0).endsWith(" -Dall=1 -Dexecutor=3"),
+                executor.get(0));
+        assertFalse(submit.contains("--driver-java-options"), "spark-submit's own flag would replace the merged options: " + submit);
+    }
+
+    @Test
     void inClusterDeployModeNoPathOfThisMachineReachesTheDriver() throws Exception {
         String home = ROOT.toString();
         // YARN: a local --config is shipped with --files and named by its file name; logging config shipped too.
