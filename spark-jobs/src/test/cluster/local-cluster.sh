@@ -3,7 +3,10 @@
 # wrote to spark-jobs/target/spark-classpath.txt; no Spark distribution needed): one master, N workers,
 # Spark authentication on with a secret generated per cluster. For tests and benchmarks, not production.
 #
-#   local-cluster.sh start DIR [WORKERS] [CORES_PER_WORKER] [WORKER_MEMORY]
+#   local-cluster.sh start DIR [WORKERS] [CORES_PER_WORKER] [WORKER_MEMORY] [AUTH]
+#                                      AUTH: on (default) or off. Off only for cluster deploy mode, which Spark 3.5's
+#                                      standalone master cannot run with spark.authenticate (SPARK-25078: the
+#                                      secret is stripped from the driver a worker launches).
 #       starts the daemons, waits until every worker has registered, and writes into DIR:
 #         master-url        spark://127.0.0.1:PORT
 #         spark.properties  the client's Spark properties (auth on, secret): mode 600
@@ -52,7 +55,8 @@ export_native_env() {
 }
 
 start() {
-  local dir="$1" workers="${2:-2}" cores="${3:-1}" memory="${4:-3g}"
+  local dir="$1" workers="${2:-2}" cores="${3:-1}" memory="${4:-3g}" auth="${5:-on}"
+  [[ "$auth" == on || "$auth" == off ]] || die "AUTH is on or off, not '$auth'"
   [ -f "$cp_file" ] || die "$cp_file is missing: build first (mvn -B -DskipTests package)"
   mkdir -p "$dir/pids" "$dir/logs" "$dir/work"
   dir="$(cd "$dir" && pwd)"
@@ -60,16 +64,15 @@ start() {
   local secret; secret="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   local daemon_props="$dir/daemon.properties"
   umask 077
-  cat > "$daemon_props" <<EOF
-spark.authenticate          true
-spark.authenticate.secret   $secret
-EOF
+  if [ "$auth" = on ]; then
+    printf 'spark.authenticate          true\nspark.authenticate.secret   %s\n' "$secret" > "$daemon_props"
+  else
+    : > "$daemon_props"
+  fi
   local port ui; port="$(free_port)"; ui="$(free_port)"
   local url="spark://127.0.0.1:$port"
   cat > "$dir/spark.properties" <<EOF
 spark.master                     $url
-spark.authenticate               true
-spark.authenticate.secret        $secret
 spark.driver.host                127.0.0.1
 spark.serializer                 org.apache.spark.serializer.KryoSerializer
 spark.kryo.registrator           io.anglespark.jobs.common.AngleKryoRegistrator
@@ -78,6 +81,7 @@ spark.ui.showConsoleProgress     false
 spark.executor.memory            $memory
 spark.cores.max                  $((workers * cores))
 EOF
+  [ "$auth" = on ] && printf 'spark.authenticate               true\nspark.authenticate.secret        %s\n' "$secret" >> "$dir/spark.properties"
   umask 022
   echo "$url" > "$dir/master-url"
   echo "http://127.0.0.1:$ui" > "$dir/master-ui"
@@ -103,7 +107,7 @@ EOF
   local t=0 alive=0
   while [ $t -lt 120 ]; do
     alive="$( { grep -l 'Successfully registered with master' "$dir"/logs/worker-*.log 2>/dev/null || true; } | wc -l)"
-    [ "$alive" = "$workers" ] && { echo "local-cluster: $url with $workers workers ($cores cores, $memory each), auth on"; return 0; }
+    [ "$alive" = "$workers" ] && { echo "local-cluster: $url with $workers workers ($cores cores, $memory each), auth $auth"; return 0; }
     sleep 1; t=$((t + 1))
   done
   echo "local-cluster: only $alive of $workers workers registered in 120 s; logs in $dir/logs" >&2
@@ -156,7 +160,7 @@ stop() {
 
 cmd="${1:-}"; shift || true
 case "$cmd" in
-  start) [ $# -ge 1 ] || die "usage: start DIR [WORKERS] [CORES] [MEMORY]"; start "$@" ;;
+  start) [ $# -ge 1 ] || die "usage: start DIR [WORKERS] [CORES] [MEMORY] [AUTH]"; start "$@" ;;
   workers) workers "$1" ;;
   kill-worker) kill_worker "$1" "$2" ;;
   stop) stop "$1" ;;

@@ -62,11 +62,16 @@ class StandaloneClusterIT {
     }
 
     private void startCluster() throws Exception {
+        startCluster(true);
+    }
+
+    private void startCluster(boolean authenticate) throws Exception {
         clusterDir = Files.createTempDirectory("standalone");
-        Result r = run(Files.createTempFile("cluster", ".log"), 3, CLUSTER.toString(), "start", clusterDir.toString(), "2", "1", "2g");
+        Result r = run(Files.createTempFile("cluster", ".log"), 3, CLUSTER.toString(), "start", clusterDir.toString(), "2", "1", "2g",
+                authenticate ? "on" : "off");
         assertEquals(0, r.exit(), r.output());
         String props = Files.readString(clusterDir.resolve("spark.properties"));
-        assertTrue(props.contains("spark.authenticate               true") && props.contains("spark.authenticate.secret"), props);
+        assertEquals(authenticate, props.contains("spark.authenticate               true") && props.contains("spark.authenticate.secret"), props);
     }
 
     @AfterEach
@@ -168,5 +173,33 @@ class StandaloneClusterIT {
         assertTrue(m.at("/training/finished").asBoolean(), "the run finished its plan: " + m);
         assertEquals(120, m.at("/training/steps").asInt(), "every step ran, none twice: " + m);
         assertEquals(2, m.at("/training/evaluations").size(), "scored at the start and at the end of the budget: " + m);
+    }
+
+    @Test
+    void inClusterDeployModeTheDriverRunsOnAWorkerFromTheJarAloneWithItsBundledConfig() throws Exception {
+        // Without authentication: Spark 3.5's standalone master strips the secret from the driver it launches (SPARK-25078).
+        startCluster(false);
+        Path out = clusterDir.resolve("out-cluster-mode");
+        List<String> cmd = new ArrayList<>(List.of(train(out, "--deploy-mode", "cluster", "--driver-memory", "1g",
+                "--conf", "spark.executor.memory=1g", "--conf", "spark.standalone.submit.waitAppCompletion=true",
+                "--set", "train.spark.workers=1", "--set", "train.max-steps=6", "--set", "train.dev.every-steps=0")));
+        Result r = run(clusterDir.resolve("train-cluster-mode.log"), 8, cmd.toArray(String[]::new));
+        // spark-submit exits 0 here whatever the driver's end (Spark 3.5's standalone client): the output tells.
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("is FINISHED"), "the driver finished:\n" + r.output());
+        // The driver ran on a worker (its folder holds the driver's logs), not in the submitting JVM.
+        List<Path> drivers;
+        try (var ws = Files.walk(clusterDir.resolve("work"), 2)) {
+            drivers = ws.filter(d -> d.getFileName().toString().startsWith("driver-")).toList();
+        }
+        assertEquals(1, drivers.size(), "one driver folder on a worker:\n" + r.output());
+        String driverLog = Files.readString(drivers.get(0).resolve("stderr"));
+        assertTrue(driverLog.contains("ND4J native build"), driverLog);
+        JsonNode m = manifest(out);
+        assertTrue(m.at("/training/finished").asBoolean(), m.toString());
+        assertEquals(6, m.at("/training/steps").asInt(), m.toString());
+        assertEquals("cluster", m.at("/spark_conf/spark.submit.deployMode").asText(), m.path("spark_conf").toString());
+        // No --config reached the driver (LaunchScriptTest checks the command): it read the defaults bundled in the jar.
+        assertTrue(!m.path("spark_conf").toString().contains(ROOT.resolve("conf").toString()), m.path("spark_conf").toString());
     }
 }
