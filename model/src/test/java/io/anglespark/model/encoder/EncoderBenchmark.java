@@ -485,8 +485,8 @@ class EncoderBenchmark {
 
         void write() throws Exception {
             StringBuilder b = new StringBuilder("# Encoder benchmark: DL4J encoder vs ONNX Runtime\n\n");
-            b.append(String.format(Locale.ROOT, "- date: %s; machine: %s; ND4J build chosen: %s; ONNX Runtime 1.20.0 with 2 intra-op threads%n",
-                    Instant.now(), Machine.describe(), NativeBuild.select()));
+            b.append(String.format(Locale.ROOT, "- date: %s; machine: %s (ND4J build chosen because %s); ONNX Runtime 1.20.0 with 2 intra-op threads%n",
+                    Instant.now(), Machine.describe(), NativeBuild.select().reason()));
             b.append(String.format(Locale.ROOT, "- command: `%s` (model/src/test/java/io/anglespark/model/encoder/EncoderBenchmark.java)%n",
                     System.getProperty("bench.command", "bench/encoder")));
             b.append(String.format(Locale.ROOT, "- machine fp32 matmul (ND4J sgemm 1024^3, median of 7): **%.1f GFLOP/s**%n", sgemm));
