@@ -2,8 +2,8 @@
 #  - with SPARK_HOME set: $SPARK_HOME/bin/spark-submit (any --master: local, spark://, yarn, k8s://; client or
 #    cluster deploy mode);
 #  - without: Spark's own submit class (org.apache.spark.deploy.SparkSubmit) from the class path the
-#    build wrote, for local mode and standalone spark:// masters, so a fresh machine needs nothing but
-#    Java 17 and Maven.
+#    build wrote, for local mode, standalone spark:// masters and YARN, so a fresh machine needs nothing but
+#    Java 17 and Maven (and, for YARN, the cluster's configuration folder in HADOOP_CONF_DIR).
 # Options are routed as spark-submit users expect: the job's options (--config, --set, --output, --overwrite and
 # the job's own flags) go after the jar; every spark-submit option (--conf, --num-executors, --deploy-mode, --files,
 # ...) goes before it, unchanged. The Java 17 flags and native thread settings come from conf/jvm.properties,
@@ -58,7 +58,7 @@ Job options (after the jar):
   --overwrite           replace an existing output folder (refused otherwise)${3:+
   $3}
 Script options:
-  --master URL          local[*] (default), spark://HOST:PORT, yarn, k8s://... (yarn and k8s need SPARK_HOME)
+  --master URL          local[*] (default), spark://HOST:PORT, yarn (needs HADOOP_CONF_DIR), k8s://... (needs SPARK_HOME)
   --properties FILE     Spark properties file (default conf/spark/local.properties, or cluster.properties for a
                         cluster master); --properties-file is the same
   --driver-memory SIZE  default 4g
@@ -71,7 +71,7 @@ spark-submit options, passed through unchanged (before the jar):
   path, or (YARN) a local file, which the script ships with --files.
 JVM options given with --driver-java-options or --conf spark.{driver,executor}.extraJavaOptions are added to the
   project's (Java 17 flags, logging), not put in their place.
-Environment: SPARK_HOME (a Spark 3.5 distribution), ANGLE_JAVA_OPTIONS (JVM options for the driver and every
+Environment: SPARK_HOME (a Spark 3.5 distribution), HADOOP_CONF_DIR or YARN_CONF_DIR (YARN's client settings), ANGLE_JAVA_OPTIONS (JVM options for the driver and every
   executor, e.g. -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp), ANGLE_JAR (the job jar; a Hadoop path for standalone cluster
   mode), ANGLE_ND4J_BUILD (portable | onednn-avx512), ANGLE_DATA_ROOT (relative input paths in client mode),
   ANGLE_PRINT_COMMAND=1 (print the spark-submit command instead of running it).
@@ -90,7 +90,7 @@ angle_submit() {
   ANGLE_SCRIPT="$(basename "$0")"
   local job_flags; job_flags=" $(sed -n 's/^ *\(--[a-z-]*\).*/\1/p' <<<"$job_flags_help" | tr '\n' ' ') "
   local master="" props="" driver_mem="${ANGLE_DRIVER_MEMORY:-4g}" deploy_mode="client" config=""
-  local job_args=() spark_args=() files=() more=() user_driver_opts="${ANGLE_JAVA_OPTIONS:+ $ANGLE_JAVA_OPTIONS}"
+  local job_args=() spark_args=() files=() more=() user_driver_opts="${ANGLE_JAVA_OPTIONS:+ $ANGLE_JAVA_OPTIONS}" yarn_jars_given=0
   local user_executor_opts="$user_driver_opts"
   while [ $# -gt 0 ]; do
     local name="$1" value="" takes_value=0
@@ -121,6 +121,7 @@ angle_submit() {
         case "$value" in
           spark.driver.extraJavaOptions=*) user_driver_opts+=" ${value#*=}" ;;
           spark.executor.extraJavaOptions=*) user_executor_opts+=" ${value#*=}" ;;
+          spark.yarn.jars=*|spark.yarn.archive=*) yarn_jars_given=1; spark_args+=(--conf "$value") ;;
           *) spark_args+=(--conf "$value") ;;
         esac ;;
       -c|--config)
@@ -202,17 +203,33 @@ angle_submit() {
   if [ -n "${SPARK_HOME:-}" ]; then
     cmd=("$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" "$ANGLE_JAR" "${job_args[@]+"${job_args[@]}"}")
   else
-    # Without a distribution, Spark's submit class from the build's class path drives local mode and standalone
-    # clusters. YARN and Kubernetes need Spark's own modules for them, which only a distribution carries.
-    if [ -n "$master" ] && [[ "$master" != local* && "$master" != spark://* ]]; then
-      angle_fail "--master $master needs SPARK_HOME (a Spark 3.5 distribution); without it local[*] and spark:// masters run"
+    # Without a distribution, Spark's submit class from the build's class path drives local mode, standalone
+    # clusters and YARN (the build carries spark-yarn). Kubernetes needs Spark's own image and scripts.
+    if [ -n "$master" ] && [[ "$master" != local* && "$master" != spark://* && "$master" != yarn ]]; then
+      angle_fail "--master $master needs SPARK_HOME (a Spark 3.5 distribution); without it local[*], spark:// and yarn masters run"
     fi
-    export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+    # A one-machine run binds to the loopback address (no dependence on this host's name resolving); a driver that
+    # executors on other hosts must reach binds as Spark decides (or as SPARK_LOCAL_IP says).
+    if [ -z "$master" ] || [[ "$master" == local* || "$master" == spark://127.0.0.1:* || "$master" == spark://localhost:* ]]; then
+      export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+    fi
+    local class_path="@ANGLE_SPARK_CP@"
+    if [ "$yarn" = 1 ]; then
+      [ -n "${HADOOP_CONF_DIR:-}${YARN_CONF_DIR:-}" ] \
+        || angle_fail "--master yarn needs HADOOP_CONF_DIR (or YARN_CONF_DIR): the folder holding the cluster's yarn-site.xml and core-site.xml"
+      # As Spark's own launcher does: the cluster's configuration folders first on the submit class path.
+      class_path="${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}${YARN_CONF_DIR:+$YARN_CONF_DIR:}$class_path"
+      # YARN containers get Spark's jars from spark.yarn.jars or spark.yarn.archive; without a distribution to
+      # take them from, the build's (uploaded to the application's staging folder), unless the user names them.
+      if [ "$yarn_jars_given" = 0 ] && ! grep -Eq '^[[:space:]]*spark\.yarn\.(jars|archive)[[:space:]=:]' "$props" 2>/dev/null; then
+        submit_args+=(--conf "spark.yarn.jars=@ANGLE_SPARK_JARS@")
+      fi
+    fi
     local java_flags=()
     read -r -a java_flags <<<"$jvm_flags $driver_flags $user_driver_opts"
     # In client mode this JVM is the driver: its heap and logging are set here.
     [ "$cluster" = 0 ] && java_flags+=("-Xmx$driver_mem" "$driver_log")
-    cmd=(java "${java_flags[@]}" -cp "@ANGLE_SPARK_CP@" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$ANGLE_JAR"
+    cmd=(java "${java_flags[@]}" -cp "$class_path" org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" "$ANGLE_JAR"
       "${job_args[@]+"${job_args[@]}"}")
   fi
   if [ "${ANGLE_PRINT_COMMAND:-0}" = 1 ]; then
@@ -220,7 +237,10 @@ angle_submit() {
     exit 0
   fi
   angle_ensure_jar
-  local i
-  for i in "${!cmd[@]}"; do [ "${cmd[$i]}" = "@ANGLE_SPARK_CP@" ] && cmd[$i]="$(cat "$ANGLE_SPARK_CP_FILE")"; done
+  local i spark_cp; spark_cp="$(cat "$ANGLE_SPARK_CP_FILE")"
+  for i in "${!cmd[@]}"; do
+    cmd[$i]="${cmd[$i]//@ANGLE_SPARK_CP@/$spark_cp}"
+    cmd[$i]="${cmd[$i]//@ANGLE_SPARK_JARS@/${spark_cp//:/,}}"
+  done
   exec "${cmd[@]}"
 }

@@ -1,6 +1,8 @@
 package io.anglespark.jobs.common;
 
 import io.anglespark.model.ModelFileException;
+import org.apache.spark.SparkException;
+import org.apache.spark.SparkUserAppException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -22,6 +24,29 @@ import java.util.concurrent.Callable;
  */
 public final class JobMain {
     private JobMain() {
+    }
+
+    /**
+     * A job's {@code main}: runs the command and ends the driver with its exit code. A driver in a YARN application
+     * master (cluster deploy mode) does not call {@code System.exit}, which its application master would report as a
+     * crash ("Shutdown hook called before final status was reported") and retry: it returns on success, and on failure
+     * throws Spark's own exception for an application's exit code, which the application master reports as the
+     * application's failure with that code (as spark-submit does for Python applications).
+     */
+    public static void main(String job, Callable<Integer> command, String[] args) throws SparkException {
+        int code = execute(job, command, args);
+        if (!inYarnApplicationMaster()) {
+            System.exit(code);
+        }
+        if (code != 0) {
+            throw new SparkUserAppException(code);
+        }
+    }
+
+    /** Whether this JVM is a YARN application master running the driver (it sets these properties before the job's main). */
+    static boolean inYarnApplicationMaster() {
+        return "yarn".equals(System.getProperty("spark.master")) && "cluster".equals(System.getProperty("spark.submit.deployMode"))
+                && System.getProperty("spark.yarn.app.id") != null;
     }
 
     public static int execute(String job, Callable<Integer> command, String[] args) {

@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -112,8 +113,8 @@ public final class EmbedJob implements Callable<Integer> {
     @CommandLine.Mixin
     JobCli cli = new JobCli();
 
-    public static void main(String[] args) {
-        System.exit(JobMain.execute("embed", new EmbedJob(), args));
+    public static void main(String[] args) throws SparkException {
+        JobMain.main("embed", new EmbedJob(), args);
     }
 
     @Override

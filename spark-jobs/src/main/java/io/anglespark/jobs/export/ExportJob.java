@@ -19,6 +19,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,8 @@ public final class ExportJob implements Callable<Integer> {
     @CommandLine.Mixin
     JobCli cli = new JobCli();
 
-    public static void main(String[] args) {
-        System.exit(JobMain.execute("export", new ExportJob(), args));
+    public static void main(String[] args) throws SparkException {
+        JobMain.main("export", new ExportJob(), args);
     }
 
     @Override

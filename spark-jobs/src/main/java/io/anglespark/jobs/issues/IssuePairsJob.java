@@ -27,6 +27,7 @@ import io.anglespark.prep.issues.LengthStats;
 import io.anglespark.prep.issues.NegativeSampler;
 import io.anglespark.prep.issues.Rfc4180;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -89,8 +90,8 @@ public final class IssuePairsJob implements Callable<Integer> {
     @CommandLine.Mixin
     JobCli cli = new JobCli();
 
-    public static void main(String[] args) {
-        System.exit(JobMain.execute("issue-pairs", new IssuePairsJob(), args));
+    public static void main(String[] args) throws SparkException {
+        JobMain.main("issue-pairs", new IssuePairsJob(), args);
     }
 
     @Override

@@ -26,6 +26,7 @@ import io.anglespark.prep.pair.DuplicateResolver;
 import io.anglespark.prep.read.InputFormat;
 import io.anglespark.prep.read.RecordReader;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -78,8 +79,8 @@ public final class PrepareJob implements Callable<Integer> {
     @CommandLine.Mixin
     JobCli cli = new JobCli();
 
-    public static void main(String[] args) {
-        System.exit(JobMain.execute("prepare", new PrepareJob(), args));
+    public static void main(String[] args) throws SparkException {
+        JobMain.main("prepare", new PrepareJob(), args);
     }
 
     @Override

@@ -24,6 +24,7 @@ import io.anglespark.prep.ExampleShape;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,8 +80,8 @@ public final class TrainJob implements Callable<Integer> {
     @CommandLine.Option(names = "--resume", description = "Continue the output folder's newest complete checkpoint.")
     boolean resume;
 
-    public static void main(String[] args) {
-        System.exit(JobMain.execute("train", new TrainJob(), args));
+    public static void main(String[] args) throws SparkException {
+        JobMain.main("train", new TrainJob(), args);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.anglespark.jobs.submit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anglespark.jobs.common.HadoopRunFolder;
+import io.anglespark.jobs.submit.Scripts.Result;
 import io.anglespark.model.train.Checkpoints;
 import io.anglespark.prep.SharedData;
 import org.apache.hadoop.conf.Configuration;
@@ -18,8 +19,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -34,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * parameters of a run that was never interrupted.
  */
 class HdfsEndToEndIT {
-    private static final java.nio.file.Path ROOT = SharedData.projectRoot();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static MiniDFSCluster dfs;
     private static FileSystem fs;
@@ -65,28 +67,17 @@ class HdfsEndToEndIT {
         }
     }
 
-    record Result(int exit, String output) {
-    }
+    /** Nothing may be read from this machine's disk: relative input paths would resolve to a folder that does not exist. */
+    private static final Map<String, String> ENV = Map.of("ANGLE_DATA_ROOT", "/nonexistent/local-data");
 
-    private static Process start(java.nio.file.Path log, List<String> cmd) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("ANGLE_DATA_ROOT", "/nonexistent/local-data"); // nothing may be read from this machine's disk
-        return pb.start();
+    private static Result run(String script, List<String> args) throws IOException, InterruptedException {
+        Result r = Scripts.run(Duration.ofMinutes(8), ENV, script, args.toArray(String[]::new));
+        assertEquals(0, r.exit(), script + ":\n" + r.output());
+        return r;
     }
 
     private static Result run(String script, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve(script).toString()));
-        cmd.addAll(List.of(args));
-        java.nio.file.Path log = Files.createTempFile("hdfs-e2e", ".log");
-        Process p = start(log, cmd);
-        if (!p.waitFor(8, TimeUnit.MINUTES)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError(script + " did not finish in 8 minutes:\n" + Files.readString(log));
-        }
-        Result r = new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        assertEquals(0, r.exit(), script + ":\n" + r.output());
-        return r;
+        return run(script, List.of(args));
     }
 
     private static JsonNode manifest(String dir) throws IOException {
@@ -95,8 +86,9 @@ class HdfsEndToEndIT {
         }
     }
 
+    /** submit/train's arguments for the small random-encoder run. */
     private static List<String> train(String out, String... extra) {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("submit/train").toString(), "--driver-memory", "2g", "--output", out,
+        List<String> cmd = new ArrayList<>(List.of("--driver-memory", "2g", "--output", out,
                 "--set", "train.input=" + hdfs + "/prepared", "--set", "train.model=random", "--set", "train.max-length=32",
                 "--set", "train.spark.workers=1", "--set", "train.batch-per-worker=16", "--set", "train.epochs=5", "--set", "train.max-steps=" + STEPS,
                 "--set", "train.checkpoint.every-steps=10", "--set", "train.dev.every-steps=0", "--set", "train.dev.max-pairs=100",
@@ -120,25 +112,21 @@ class HdfsEndToEndIT {
 
         // An uninterrupted run, then the same run killed after its first checkpoint and resumed.
         String whole = hdfs + "/train-whole";
-        run("submit/train", train(whole).subList(1, train(whole).size()).toArray(String[]::new));
+        run("submit/train", train(whole));
         String out = hdfs + "/train";
         java.nio.file.Path log = Files.createTempFile("hdfs-train", ".log");
-        Process p = start(log, train(out));
+        Process p = Scripts.start(log, ENV, Scripts.command("submit/train", train(out)));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
         while (!fs.exists(new Path("/train/checkpoints"))
                 || java.util.Arrays.stream(fs.listStatus(new Path("/train/checkpoints"))).noneMatch(st -> st.getPath().getName().startsWith("step-"))) {
             assertTrue(p.isAlive() && System.nanoTime() < deadline, "no checkpoint before the run ended:\n" + Files.readString(log));
             Thread.sleep(200);
         }
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
-        p.waitFor(1, TimeUnit.MINUTES);
+        Scripts.kill(p); // SIGKILL: no shutdown hook, no clean-up
         int reached = java.util.Arrays.stream(fs.listStatus(new Path("/train/checkpoints"))).map(st -> st.getPath().getName())
                 .filter(n -> n.matches("step-\\d+")).mapToInt(n -> Integer.parseInt(n.substring(5))).max().orElseThrow();
         assertTrue(reached < STEPS, "killed before the end (newest checkpoint step " + reached + "):\n" + Files.readString(log));
-        List<String> resume = new ArrayList<>(train(out));
-        resume.add("--resume");
-        Result resumed = run("submit/train", resume.subList(1, resume.size()).toArray(String[]::new));
+        Result resumed = run("submit/train", train(out, "--resume"));
         JsonNode m = manifest(out);
         assertTrue(m.at("/training/finished").asBoolean() && m.at("/training/resumed").asBoolean(), m.toString());
         assertEquals(STEPS, m.at("/training/steps").asInt(), "every step counted once over both runs: " + m.at("/training"));

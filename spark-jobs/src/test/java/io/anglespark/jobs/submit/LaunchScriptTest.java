@@ -1,17 +1,15 @@
 package io.anglespark.jobs.submit;
 
-import io.anglespark.prep.SharedData;
+import io.anglespark.jobs.submit.Scripts.Result;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,30 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the jar, as on a fresh clone.
  */
 class LaunchScriptTest {
-    private static final Path ROOT = SharedData.projectRoot();
+    private static final Path ROOT = Scripts.ROOT;
     private static final String NO_JAR = "/nonexistent/angle-spark-jobs.jar";
 
-    record Result(int exit, String output, long millis) {
-        List<String> lines() {
-            return output.lines().toList();
-        }
-    }
-
     private static Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve(script).toString()));
-        cmd.addAll(List.of(args));
-        Path log = Files.createTempFile("launch", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("SPARK_HOME");
-        pb.environment().put("ANGLE_JAR", NO_JAR);
-        pb.environment().putAll(env);
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        if (!p.waitFor(1, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(script + " did not finish in a minute");
-        }
-        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1_000_000);
+        Map<String, String> all = new HashMap<>();
+        all.put("SPARK_HOME", null);
+        all.put("ANGLE_JAR", NO_JAR);
+        all.putAll(env);
+        return Scripts.run(Duration.ofMinutes(1), all, script, args);
     }
 
     private static Result command(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
@@ -171,5 +154,28 @@ class LaunchScriptTest {
         Result localConfig = run(Map.of(), "submit/embed", "--master", "spark://m:7077", "--deploy-mode", "cluster", "--config", "conf/embed.conf");
         assertEquals(2, localConfig.exit());
         assertTrue(localConfig.output().contains("--config must be a Hadoop path"), localConfig.output());
+    }
+
+    @Test
+    void yarnWithoutASparkDistributionUsesTheClusterConfigFolderAndShipsSparksJarsUnlessTheUserNamesThem() throws Exception {
+        Result noConf = run(Map.of("HADOOP_CONF_DIR", "", "YARN_CONF_DIR", ""), "submit/train", "--master", "yarn");
+        assertEquals(2, noConf.exit(), noConf.output());
+        assertEquals(List.of("train: --master yarn needs HADOOP_CONF_DIR (or YARN_CONF_DIR): the folder holding the cluster's yarn-site.xml and core-site.xml"),
+                noConf.lines());
+
+        Result r = command(Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf", "YARN_CONF_DIR", ""), "submit/embed", "--master", "yarn", "--deploy-mode",
+                "cluster", "-o", "hdfs://nn/v");
+        List<String> submit = submitArgs(r);
+        assertEquals("java", submit.get(0), "Spark's submit class, no distribution: " + submit);
+        assertTrue(submit.get(submit.indexOf("-cp") + 1).startsWith("/etc/hadoop/conf:"), "the cluster's settings first on the class path: " + submit);
+        assertTrue(submit.contains("spark.yarn.jars=@ANGLE_SPARK_JARS@"), "the containers get the build's Spark jars: " + submit);
+
+        for (String given : List.of("spark.yarn.archive=hdfs://nn/spark/jars.zip", "spark.yarn.jars=hdfs://nn/spark/jars/*")) {
+            List<String> own = submitArgs(command(Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf"), "submit/embed", "--master", "yarn", "--conf", given));
+            assertTrue(own.contains(given) && own.stream().noneMatch(a -> a.startsWith("spark.yarn.jars=@")), "the user's choice stands: " + own);
+        }
+        Result k8s = run(Map.of(), "submit/embed", "--master", "k8s://https://api:6443");
+        assertEquals(2, k8s.exit(), k8s.output());
+        assertTrue(k8s.output().contains("needs SPARK_HOME"), k8s.output());
     }
 }

@@ -2,19 +2,21 @@ package io.anglespark.jobs.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.jobs.submit.Scripts.Result;
 import io.anglespark.model.NativeBuild;
-import io.anglespark.prep.SharedData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,27 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * written. Small on purpose: a one-layer random encoder, so the suite stays within its time.
  */
 class StandaloneClusterIT {
-    private static final Path ROOT = SharedData.projectRoot();
+    private static final Path ROOT = Scripts.ROOT;
     private static final Path CLUSTER = ROOT.resolve("spark-jobs/src/test/cluster/local-cluster.sh");
     private static Path prepared;
 
     private Path clusterDir;
 
-    record Result(int exit, String output) {
-    }
-
     private static Result run(Path log, long minutes, String... cmd) throws IOException, InterruptedException {
-        Process p = start(log, cmd);
-        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", cmd) + " did not finish in " + minutes + " minutes:\n" + Files.readString(log));
-        }
-        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-    }
-
-    private static Process start(Path log, String... cmd) throws IOException {
-        return new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return Scripts.run(log, Duration.ofMinutes(minutes), Map.of(), cmd[0], Arrays.copyOfRange(cmd, 1, cmd.length));
     }
 
     /** STS-B train and dev through the prepare job, once (local mode). */
@@ -148,8 +137,9 @@ class StandaloneClusterIT {
         startCluster();
         Path out = clusterDir.resolve("out");
         Path log = clusterDir.resolve("train.log");
-        Process p = start(log, train(out, "--set", "train.optimizer.learning-rate=1e-3", "--set", "train.max-steps=120",
-                "--set", "train.checkpoint.every-steps=10", "--set", "train.dev.every-steps=0"));
+        long t0 = System.nanoTime();
+        Process p = Scripts.start(log, Map.of(), List.of(train(out, "--set", "train.optimizer.learning-rate=1e-3", "--set", "train.max-steps=120",
+                "--set", "train.checkpoint.every-steps=10", "--set", "train.dev.every-steps=0")));
         // Kill worker-2 (and its executor) once training is under way: after the first checkpoint.
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
         while (!Files.readString(log).contains("checkpoint ") && p.isAlive() && System.nanoTime() < deadline) {
@@ -158,13 +148,9 @@ class StandaloneClusterIT {
         assertTrue(p.isAlive(), "the job ended before a worker could be killed:\n" + Files.readString(log));
         Result kill = run(Files.createTempFile("kill", ".log"), 1, CLUSTER.toString(), "kill-worker", clusterDir.toString(), "worker-2");
         assertEquals(0, kill.exit(), kill.output());
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("training did not finish after the worker was killed:\n" + Files.readString(log));
-        }
-        String output = Files.readString(log);
-        assertEquals(0, p.exitValue(), output);
+        Result trained = Scripts.await(p, log, Duration.ofMinutes(10), t0);
+        String output = trained.output();
+        assertEquals(0, trained.exit(), output);
         assertTrue(Files.isRegularFile(out.resolve("model.zip")), output);
         Result workers = run(Files.createTempFile("workers", ".log"), 1, CLUSTER.toString(), "workers", clusterDir.toString());
         assertTrue(!workers.output().contains("worker-2") && workers.output().contains("worker-1"), workers.output());

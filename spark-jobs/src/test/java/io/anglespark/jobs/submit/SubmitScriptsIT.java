@@ -2,6 +2,7 @@ package io.anglespark.jobs.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.jobs.submit.Scripts.Result;
 import io.anglespark.model.NativeBuild;
 import io.anglespark.prep.SharedData;
 import org.junit.jupiter.api.Test;
@@ -10,11 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,28 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cannot point at a class that moved, and the local class path cannot lose a library Spark needs.
  */
 class SubmitScriptsIT {
-    private static final Path ROOT = SharedData.projectRoot();
+    private static final Path ROOT = Scripts.ROOT;
     private static final String ANGLE_VERSION = java.util.Objects.requireNonNull(System.getProperty("angle.version"), "angle.version (failsafe sets it from the pom)");
-
-    record Result(int exit, String output) {
-    }
 
     private static Result run(String script, String... args) throws IOException, InterruptedException {
         return run(Map.of(), script, args);
     }
 
     private static Result run(Map<String, String> env, String script, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(script.startsWith("java") ? script : ROOT.resolve(script).toString()));
-        cmd.addAll(List.of(args));
-        Path log = Files.createTempFile("submit", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(script + " did not finish in 5 minutes");
-        }
-        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return Scripts.run(Duration.ofMinutes(5), env, script, args);
     }
 
     /** The ND4J build a job JVM on this machine must load (the fastest the jar carries that this CPU runs). */
@@ -157,18 +144,10 @@ class SubmitScriptsIT {
     @Test
     void thePipelineRunsEveryStepThroughItsScriptsAndPrintsBeforeAndAfterScores() throws Exception {
         Path out = Files.createTempDirectory("pipeline").resolve("out");
-        Path log = Files.createTempFile("pipeline", ".log");
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("submit/pipeline").toString(), "--output", out.toString(), "--model", "minilm-l6-v2",
-                "--steps", "2").directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("ANGLE_DATA_ROOT", tinyDataRoot(60).toString());
-        Process p = pb.start();
-        if (!p.waitFor(15, TimeUnit.MINUTES)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("the pipeline did not finish in 15 minutes:\n" + Files.readString(log));
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), output);
+        Result r = Scripts.run(Duration.ofMinutes(15), Map.of("ANGLE_DATA_ROOT", tinyDataRoot(60).toString()), "submit/pipeline",
+                "--output", out.toString(), "--model", "minilm-l6-v2", "--steps", "2");
+        String output = r.output();
+        assertEquals(0, r.exit(), output);
         for (String step : List.of("prepare", "train", "evaluate", "embed", "export")) {
             assertTrue(output.contains("] " + step + " done in"), step + ":\n" + output);
         }
