@@ -43,6 +43,34 @@ public record PretrainedModel(String name, String onnx, String tokenizer, Poolin
 
     private static final String FILE = "file:";
 
+    /** The Hugging Face repository the registered model's weights come from; null for a user's own model. */
+    public String upstream() {
+        return switch (name) {
+            case "minilm-l6-v2" -> "sentence-transformers/all-MiniLM-L6-v2";
+            case "bge-small-en-v1.5" -> "BAAI/bge-small-en-v1.5";
+            case "e5-small-v2" -> "intfloat/e5-small-v2";
+            default -> null;
+        };
+    }
+
+    /**
+     * The model's one maximum length in tokens, [CLS] and [SEP] included: its sentence-transformers configuration's
+     * {@code max_seq_length} (all-MiniLM-L6-v2 was trained at 128 and is served at 256; bge and e5 at 512). Jobs embed
+     * with it unless told otherwise.
+     */
+    public int maxLength() {
+        return "minilm-l6-v2".equals(name) ? 256 : config.positions();
+    }
+
+    /** The registered model's licence (SPDX id, as NOTICE lists them); null for a user's own model. */
+    public String licence() {
+        return switch (name) {
+            case "minilm-l6-v2" -> "apache-2.0";
+            case "bge-small-en-v1.5", "e5-small-v2" -> "mit";
+            default -> null;
+        };
+    }
+
     /**
      * A user's own BERT-family model: an ONNX export with the inputs and output of these ({@code input_ids},
      * {@code attention_mask}, {@code token_type_ids} to {@code last_hidden_state}) and its WordPiece

@@ -26,8 +26,8 @@ import java.util.Locale;
  *   <li>a registered pretrained name ({@code minilm-l6-v2}, see {@link PretrainedModel});</li>
  *   <li>a path ending in {@code .zip}: a trained {@link EncoderArtifact} (the training checkpoints
  *       {@code best.zip}, {@code latest.zip});</li>
- *   <li>any other path: a folder written by {@link OnnxExporter} ({@code model.onnx}, {@code tokenizer.json},
- *       {@code encoder.json}).</li>
+ *   <li>any other path: a folder written by the export job ({@link HuggingFaceLayout}: {@code onnx/model.onnx},
+ *       {@code tokenizer.json}, {@code encoder.json}; {@code model.onnx} in exports from before that layout).</li>
  * </ul>
  * Each kind loads into either {@link Engine}: an artifact runs on ONNX Runtime through an in-memory export over its
  * registered source model's ONNX file (an artifact of an unregistered model must be exported first); an ONNX
@@ -43,8 +43,12 @@ public record ModelRef(Kind kind, String value) implements Serializable {
         ONNX_EXPORT
     }
 
-    /** An engine loaded from a reference, with the model id of the weights it holds ({@link ModelIds}). */
-    public record Loaded(EmbeddingEngine engine, String modelId) {
+    /**
+     * An engine loaded from a reference, with the model id of the weights it holds ({@link ModelIds}) and the model's one
+     * maximum length (a registered model's own, the length a trained artifact was trained at, an export's), which the
+     * jobs embed with unless told otherwise. The engine itself accepts up to the model's positions.
+     */
+    public record Loaded(EmbeddingEngine engine, String modelId, int maxLength) {
     }
 
     /** Reads a reference: a registered name first, then a {@code .zip} artifact, else an export folder. */
@@ -89,7 +93,7 @@ public record ModelRef(Kind kind, String value) implements Serializable {
             onnx = in.readAllBytes();
             tok = t.readAllBytes();
         }
-        return fromOnnx(m.name(), m.config(), p, onnx, tok, engine, ortThreads);
+        return fromOnnx(m.name(), m.config(), p, onnx, tok, engine, ortThreads, m.maxLength());
     }
 
     private Loaded loadArtifact(Engine engine, Pooling pooling, int ortThreads) throws IOException {
@@ -107,7 +111,7 @@ public record ModelRef(Kind kind, String value) implements Serializable {
         if (engine == Engine.DL4J) {
             BertConfig c = enc.config();
             BertWeights w = EncoderGraphFactory.weightsOf(enc.graph(), c, blocks.layerNormEps(), blocks.maskBias());
-            return new Loaded(new Dl4jEngine(positionsWide(enc)), ModelIds.of(enc.modelName(), w, p));
+            return new Loaded(new Dl4jEngine(positionsWide(enc)), ModelIds.of(enc.modelName(), w, p), loaded.maxLength());
         }
         PretrainedModel source;
         try {
@@ -121,7 +125,8 @@ public record ModelRef(Kind kind, String value) implements Serializable {
             src = in.readAllBytes();
         }
         OnnxExporter.Exported ex = OnnxExporter.export(enc, src);
-        return new Loaded(new OnnxRuntimeEngine(enc.modelName(), enc.config(), p, enc.tokenizer(), ex.onnx(), ortThreads), ex.modelId());
+        return new Loaded(new OnnxRuntimeEngine(enc.modelName(), enc.config(), p, enc.tokenizer(), ex.onnx(), ortThreads), ex.modelId(),
+                loaded.maxLength());
     }
 
     private Loaded loadExport(Engine engine, Pooling pooling, int ortThreads) throws IOException {
@@ -132,22 +137,24 @@ public record ModelRef(Kind kind, String value) implements Serializable {
         }
         byte[] desc = Files.readAllBytes(existing(dir.resolve(OnnxExporter.ENCODER_FILE), "export description"));
         OnnxExporter.Description d = OnnxExporter.describe(desc, dir.toString());
-        byte[] onnx = Files.readAllBytes(existing(dir.resolve(OnnxExporter.ONNX_FILE), "ONNX file"));
+        // onnx/model.onnx (the Hugging Face layout); model.onnx in exports written before it
+        Path onnxFile = Files.exists(dir.resolve(HuggingFaceLayout.ONNX_FILE)) ? dir.resolve(HuggingFaceLayout.ONNX_FILE) : dir.resolve(OnnxExporter.ONNX_FILE);
+        byte[] onnx = Files.readAllBytes(existing(onnxFile, "ONNX file"));
         byte[] tok = Files.readAllBytes(existing(dir.resolve(OnnxExporter.TOKENIZER_FILE), "tokenizer"));
-        return fromOnnx(d.name(), d.config(), pooling == null ? d.pooling() : pooling, onnx, tok, engine, ortThreads);
+        return fromOnnx(d.name(), d.config(), pooling == null ? d.pooling() : pooling, onnx, tok, engine, ortThreads, d.maxLength());
     }
 
     /** Either engine over ONNX bytes; the weights are imported once (DL4J's graph, the model id). */
-    private static Loaded fromOnnx(String name, BertConfig config, Pooling p, byte[] onnx, byte[] tok, Engine engine, int ortThreads)
-            throws IOException {
+    private static Loaded fromOnnx(String name, BertConfig config, Pooling p, byte[] onnx, byte[] tok, Engine engine, int ortThreads,
+                                   int maxLength) throws IOException {
         BertWeights w = BertWeights.from(OnnxModel.read(new ByteArrayInputStream(onnx)), config);
         String id = ModelIds.of(name, w, p);
         if (engine == Engine.DL4J) {
             ComputationGraph g = EncoderGraphFactory.fromWeights(w, p);
-            return new Loaded(new Dl4jEngine(new Encoder(name, config, p, config.positions(), g, tok)), id);
+            return new Loaded(new Dl4jEngine(new Encoder(name, config, p, config.positions(), g, tok)), id, maxLength);
         }
         WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(new ByteArrayInputStream(tok));
-        return new Loaded(new OnnxRuntimeEngine(name, config, p, tokenizer, onnx, ortThreads), id);
+        return new Loaded(new OnnxRuntimeEngine(name, config, p, tokenizer, onnx, ortThreads), id, maxLength);
     }
 
     /** The same encoder allowed its model's full length (the long-text policy decides the length, not the artifact). */

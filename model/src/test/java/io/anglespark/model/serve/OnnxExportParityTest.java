@@ -110,7 +110,7 @@ class OnnxExportParityTest {
         ModelRef.Loaded pretrained = ModelRef.parse(m.name()).load(Engine.ONNXRUNTIME, null, 2);
         String trainedId = ModelIds.of(m.name(), EncoderGraphFactory.weightsOf(g, m.config(), 1e-12, EncoderGraphFactory.DEFAULT_MASK_BIAS),
                 m.pooling());
-        ModelRef.Loaded dl4j = new ModelRef.Loaded(dl4jEngine, trainedId);
+        ModelRef.Loaded dl4j = new ModelRef.Loaded(dl4jEngine, trainedId, trained.maxLength());
         assertEquals(dl4j.modelId(), ort.modelId(), "one id for the trained weights, whichever file and engine");
         assertEquals(ex.modelId(), ort.modelId());
         assertNotEquals(pretrained.modelId(), dl4j.modelId(), "a trained model gets a new id");

@@ -120,6 +120,12 @@ public final class ConfigReader {
         return (int) longIn(name, dflt, min, max);
     }
 
+    /** An optional whole number in [min, max]: null when absent or HOCON null. */
+    public Integer optionalIntIn(String name, int min, int max) {
+        read.add(name);
+        return config.hasPath(quote(name)) ? intIn(name, 0, min, max) : null;
+    }
+
     public double doubleIn(String name, double dflt, double min, double max) {
         read.add(name);
         if (!config.hasPath(quote(name))) {

@@ -1,9 +1,12 @@
 package io.anglespark.jobs.common;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.io.LongWritable;
@@ -218,6 +221,29 @@ public final class HadoopFs {
         Path target = new Path(path);
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         new HadoopRunFolder(target.getParent().toString(), conf).writeAtomically(target.getName(), out -> out.write(bytes));
+    }
+
+    /**
+     * Deletes the checksum files ({@code .NAME.crc}) Hadoop's local file system writes beside each file under {@code dir},
+     * for folders other tools read as they are (an export). Other file systems keep no such files: nothing to do.
+     */
+    public static void dropChecksumFiles(String dir, Configuration conf) throws IOException {
+        Path root = new Path(dir);
+        if (!(fileSystem(root, conf) instanceof ChecksumFileSystem checksummed)) {
+            return;
+        }
+        FileSystem raw = checksummed.getRawFileSystem();
+        RemoteIterator<LocatedFileStatus> files = raw.listFiles(checksummed.makeQualified(root), true);
+        List<Path> crc = new ArrayList<>();
+        while (files.hasNext()) {
+            Path f = files.next().getPath();
+            if (checksummed.isChecksumFile(f)) {
+                crc.add(f);
+            }
+        }
+        for (Path f : crc) {
+            raw.delete(f, false);
+        }
     }
 
     /** The output folder exists and overwriting was not asked for. */

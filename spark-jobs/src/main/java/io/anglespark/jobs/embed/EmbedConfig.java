@@ -25,7 +25,7 @@ import java.io.Serializable;
  * @param model             model reference (registered name, trained .zip, ONNX export folder; Hadoop paths allowed)
  * @param engine            dl4j or onnxruntime
  * @param pooling           pooling override; null for the model's own
- * @param policy            maximum length and what to do beyond it
+ * @param longText          the maximum length (null until resolved: the model's own) and what to do beyond it
  * @param normalize         L2-normalise the vectors
  * @param batchSize         texts per forward pass
  * @param bucketTexts       texts gathered and sorted by length before batching, per task (bounds task memory)
@@ -38,11 +38,53 @@ import java.io.Serializable;
  * @param emptyInput        an input that yields no rows (after {@code where}): fail the run naming it, or warn
  */
 public record EmbedConfig(String inputPath, Format format, String idColumn, java.util.List<String> textColumns, String where, boolean csvHeader, String csvDelimiter,
-                          String output, boolean overwrite, String model, Engine engine, Pooling pooling, LongTextPolicy policy,
+                          String output, boolean overwrite, String model, Engine engine, Pooling pooling, LongText longText,
                           boolean normalize, int batchSize, int bucketTexts, int ortThreads, long sliceRows, int partitions, int rowsPerFile,
                           int quarantineRawChars, double progressIntervalSeconds, int failInSlice, EmptyInput emptyInput) implements Serializable {
 
     public static final String ROOT = "embed";
+
+    /**
+     * {@code embed.max-length} and {@code embed.long-text.*}.
+     *
+     * @param maxLength the tokens per text, [CLS] and [SEP] included; null: the model's own maximum length
+     */
+    public record LongText(Integer maxLength, LongTextPolicy.Mode mode, int stride, int maxChunks) implements Serializable {
+        public LongText {
+            if (maxLength != null && mode == LongTextPolicy.Mode.CHUNK && stride > maxLength - 2) {
+                throw new io.anglespark.jobs.common.ConfigException("config key '" + ROOT + ".long-text.stride' = " + stride
+                        + ": must be at most max-length - 2 = " + (maxLength - 2) + " (windows would leave gaps; max-length " + maxLength + ")");
+            }
+        }
+
+        LongTextPolicy policy() {
+            if (maxLength == null) {
+                throw new IllegalStateException("the maximum length is the model's: resolve it first (EmbedConfig.resolvedFor)");
+            }
+            return mode == LongTextPolicy.Mode.TRUNCATE ? LongTextPolicy.truncate(maxLength) : LongTextPolicy.chunk(maxLength, stride, maxChunks);
+        }
+    }
+
+    /** The maximum length and what to do beyond it; only on a config {@link #resolvedFor resolved} for its model. */
+    public LongTextPolicy policy() {
+        return longText.policy();
+    }
+
+    /** Whether embed.max-length was given (else the model's own is used). */
+    public boolean maxLengthGiven() {
+        return longText.maxLength() != null;
+    }
+
+    /** This configuration with the model's maximum length where none was given. */
+    public EmbedConfig resolvedFor(int modelMaxLength) {
+        if (longText.maxLength() != null) {
+            return this;
+        }
+        LongText lt = new LongText(modelMaxLength, longText.mode(), longText.stride(), longText.maxChunks());
+        return new EmbedConfig(inputPath, format, idColumn, textColumns, where, csvHeader, csvDelimiter, output, overwrite, model, engine, pooling, lt,
+                normalize, batchSize, bucketTexts, ortThreads, sliceRows, partitions, rowsPerFile, quarantineRawChars, progressIntervalSeconds,
+                failInSlice, emptyInput);
+    }
 
     /** Every path the job reads, by the config key that names it (a registered model is no path): the output may touch none. */
     public java.util.Map<String, String> readPaths() {
@@ -105,16 +147,12 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
                 throw r.invalid("pooling", poolingName, e.getMessage());
             }
         }
-        int maxLength = r.intIn("max-length", 256, 3, 100_000);
+        Integer maxLength = r.optionalIntIn("max-length", 3, 100_000);
         ConfigReader lt = r.section("long-text");
         LongTextPolicy.Mode mode = lt.enumOf("mode", LongTextPolicy.Mode.class, LongTextPolicy.Mode.TRUNCATE);
         int stride = lt.intIn("stride", 128, 1, 100_000);
         int maxChunks = lt.intIn("max-chunks", 32, 1, 100_000);
-        if (mode == LongTextPolicy.Mode.CHUNK && stride > maxLength - 2) {
-            throw lt.invalid("stride", stride, "must be at most max-length - 2 = " + (maxLength - 2) + " (windows would leave gaps)");
-        }
-        LongTextPolicy policy = mode == LongTextPolicy.Mode.TRUNCATE ? LongTextPolicy.truncate(maxLength)
-                : LongTextPolicy.chunk(maxLength, stride, maxChunks);
+        LongText longText = new LongText(maxLength, mode, stride, maxChunks);
         boolean normalize = r.bool("normalize", true);
         int batch = r.intIn("batch-size", 32, 1, 4096);
         int bucket = r.intIn("bucket-texts", 2048, 1, 10_000_000);
@@ -127,7 +165,7 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
         int failInSlice = r.section("testing").intIn("fail-in-slice", -1, -1, Integer.MAX_VALUE);
         EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
         r.rejectUnknownKeys();
-        return new EmbedConfig(path, format, id, java.util.List.copyOf(texts), where, header, delimiter, output, overwrite, model, engine, pooling, policy, normalize, batch,
+        return new EmbedConfig(path, format, id, java.util.List.copyOf(texts), where, header, delimiter, output, overwrite, model, engine, pooling, longText, normalize, batch,
                 bucket, ortThreads, sliceRows, partitions, rowsPerFile, rawChars, progress, failInSlice, emptyInput);
     }
 }

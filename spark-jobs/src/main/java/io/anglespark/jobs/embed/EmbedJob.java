@@ -137,28 +137,48 @@ public final class EmbedJob implements Callable<Integer> {
         }
     }
 
-    private static EmbedReport run(SparkSession spark, EmbedConfig cfg, JavaSparkContext sc, Configuration hadoop) throws IOException {
-        RunManifest manifest = new RunManifest("embed", spark, cfg);
+    private static EmbedReport run(SparkSession spark, EmbedConfig given, JavaSparkContext sc, Configuration hadoop) throws IOException {
+        RunManifest manifest = new RunManifest("embed", spark, given);
         String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
                 + "-" + UUID.randomUUID().toString().substring(0, 8);
 
         // Inputs and model first: a missing input or model fails before anything is written or deleted.
-        List<HadoopFs.InputFile> files = HadoopFs.listInputFiles("input", cfg.inputPath(), hadoop);
+        List<HadoopFs.InputFile> files = HadoopFs.listInputFiles("input", given.inputPath(), hadoop);
         manifest.root().set("inputs", manifest.toJson(files));
-        EngineCache.Key key = engineKey(sc, cfg, hadoop);
+        EngineCache.Key key = engineKey(sc, given, hadoop);
         ModelRef.Loaded model = EngineCache.get(key);
+        EmbedConfig cfg = withModelsMaxLength(given, model);
+        manifest.root().put("max_length", cfg.policy().maxLength());
+        manifest.root().put("max_length_from", given.maxLengthGiven() ? EmbedConfig.ROOT + ".max-length" : "the model");
         String modelId = model.modelId();
         int dim = model.engine().dimension();
-        if (cfg.policy().maxLength() > model.engine().config().positions()) {
-            throw new io.anglespark.jobs.common.ConfigException("config key 'embed.max-length' = " + cfg.policy().maxLength()
-                    + ": the model has only " + model.engine().config().positions() + " positions");
-        }
         LOG.info("model {} on {}: id {}, dimension {}, {}", cfg.model(), cfg.engine().label(), modelId, dim, cfg.policy().describe());
         refuseForeignFolder(cfg.output(), cfg.overwrite(), hadoop);
         OutputFolder output = OutputFolder.inPlace(cfg.output(), cfg.overwrite(), !cfg.overwrite(), EmbedConfig.ROOT + ".overwrite",
                 cfg.readPaths(), hadoop);
         manifest.stage("load_model");
         return output.produce(out -> embedInto(out, spark, cfg, sc, hadoop, manifest, runId, files, key, model));
+    }
+
+    /**
+     * The configuration with the model's one maximum length unless embed.max-length was given; a given one that differs
+     * from the model's is said (the vectors then differ from the model's own), one beyond its positions refused.
+     */
+    static EmbedConfig withModelsMaxLength(EmbedConfig cfg, ModelRef.Loaded model) {
+        int positions = model.engine().config().positions();
+        if (!cfg.maxLengthGiven()) {
+            return cfg.resolvedFor(model.maxLength());
+        }
+        int given = cfg.policy().maxLength();
+        if (given > positions) {
+            throw new io.anglespark.jobs.common.ConfigException("config key 'embed.max-length' = " + given + ": the model has only " + positions
+                    + " positions");
+        }
+        if (given != model.maxLength()) {
+            LOG.warn("embed.max-length = {} overrides the model's own maximum length {} (vectors of long texts differ from the model's own)",
+                    given, model.maxLength());
+        }
+        return cfg;
     }
 
     /** Reads, checks and embeds what {@code out} does not hold yet, slice by slice; then the quarantine and the manifest. */

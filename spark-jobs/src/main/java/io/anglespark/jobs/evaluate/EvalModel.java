@@ -11,6 +11,8 @@ import io.anglespark.model.serve.TextEmbedder;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +30,7 @@ import java.util.stream.Stream;
  * normalised (dot, euclidean and manhattan are computed on the model's own vectors).
  */
 final class EvalModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EvalModel.class);
 
     /** What a model is, for the report. */
     record Description(String model, String kind, String engine, String modelId, String pooling, int maxLength, String queryPrefix) {
@@ -88,7 +91,12 @@ final class EvalModel implements AutoCloseable {
                     + e.getMessage(), e);
         }
         EmbeddingEngine engine = loaded.engine();
-        int maxLength = Math.min(settings.maxLength(), engine.config().positions());
+        // each model's own maximum length, as the embed job uses it, unless evaluate.encoder.max-length names one for all
+        int maxLength = settings.maxLength() == null ? loaded.maxLength() : Math.min(settings.maxLength(), engine.config().positions());
+        if (settings.maxLength() != null && maxLength != loaded.maxLength()) {
+            LOG.warn("model '{}': evaluate.encoder.max-length = {} overrides its own maximum length {} (scores then describe vectors other than "
+                    + "the embed job's)", ref.label(), maxLength, loaded.maxLength());
+        }
         String prefix = settings.queryPrefix() ? PretrainedModel.all().stream().filter(m -> m.name().equals(engine.modelName()))
                 .map(PretrainedModel::queryPrefix).findFirst().orElse("") : "";
         TextEmbedder embedder = new TextEmbedder(engine, LongTextPolicy.truncate(maxLength), settings.batchSize(), false);

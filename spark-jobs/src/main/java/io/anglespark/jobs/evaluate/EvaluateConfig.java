@@ -70,11 +70,12 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
     /**
      * @param engine      what computes the vectors: DL4J or ONNX Runtime
      * @param pooling     pooling for every model; null means each model's own
-     * @param maxLength   tokens per text for every model (at most its positions), [CLS] and [SEP] included; longer texts are cut
+     * @param maxLength   tokens per text for every model (at most its positions), [CLS] and [SEP] included; longer texts are cut;
+     *                    null: each model's own maximum length
      * @param batchSize   texts per forward pass (length-bucketed)
      * @param queryPrefix prepend each pretrained model's query prefix (e5: {@code "query: "}) to every text
      */
-    public record EncoderSettings(Engine engine, Pooling pooling, int maxLength, int batchSize, boolean queryPrefix) implements Serializable {
+    public record EncoderSettings(Engine engine, Pooling pooling, Integer maxLength, int batchSize, boolean queryPrefix) implements Serializable {
     }
 
     /**
@@ -146,7 +147,7 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
         } catch (IllegalArgumentException ex) {
             throw e.invalid("pooling", "'" + poolingText + "'", "must be cls, mean, cls_avg, max, last, or null for each model's own");
         }
-        EncoderSettings encoder = new EncoderSettings(e.enumOf("engine", Engine.class, Engine.DL4J), pooling, e.intIn("max-length", 512, 2, 512),
+        EncoderSettings encoder = new EncoderSettings(e.enumOf("engine", Engine.class, Engine.DL4J), pooling, e.optionalIntIn("max-length", 2, 512),
                 e.intIn("batch-size", 32, 1, 4096), e.bool("query-prefix", false));
 
         List<ConfigReader> setReaders = r.objectList("sets");

@@ -13,8 +13,10 @@ import java.io.Serializable;
  *                   artifact's name
  * @param checkTexts sentences embedded by both DL4J and the exported file on ONNX Runtime as a check
  * @param minCosine  the check fails below this cosine
+ * @param normalize  the exported model's vectors are L2-normalised (sentence-transformers' Normalize module)
  */
-public record ExportConfig(String model, String sourceOnnx, String output, boolean overwrite, int checkTexts, double minCosine)
+public record ExportConfig(String model, String sourceOnnx, String output, boolean overwrite, int checkTexts, double minCosine,
+                           boolean normalize)
         implements Serializable {
     public static final String ROOT = "export";
 
@@ -35,7 +37,8 @@ public record ExportConfig(String model, String sourceOnnx, String output, boole
         ConfigReader c = r.section("check");
         int texts = c.intIn("texts", 16, 0, 100_000);
         double minCos = c.doubleIn("min-cosine", 0.9999, -1, 1);
+        boolean normalize = r.bool("normalize", true);
         r.rejectUnknownKeys();
-        return new ExportConfig(model, source, output, overwrite, texts, minCos);
+        return new ExportConfig(model, source, output, overwrite, texts, minCos, normalize);
     }
 }

@@ -1,5 +1,7 @@
 package io.anglespark.jobs.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anglespark.jobs.common.HadoopFs;
 import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
@@ -11,6 +13,7 @@ import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.serve.Dl4jEngine;
+import io.anglespark.model.serve.HuggingFaceLayout;
 import io.anglespark.model.serve.LongTextPolicy;
 import io.anglespark.model.serve.OnnxExporter;
 import io.anglespark.model.serve.OnnxRuntimeEngine;
@@ -29,20 +32,25 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * Exports a trained encoder artifact as an ONNX folder ({@code model.onnx}, {@code tokenizer.json},
- * {@code encoder.json}, {@code _run.json}) by rewriting its source ONNX file's initializers with the trained
- * weights ({@link OnnxExporter}), then checks the written model on ONNX Runtime against DL4J on a few sentences.
+ * Exports a trained encoder artifact as a folder in the Hugging Face layout ({@link HuggingFaceLayout}: {@code onnx/model.onnx},
+ * the tokenizer files, sentence-transformers' module files, a model card) plus {@code encoder.json} and {@code _run.json},
+ * by rewriting its source ONNX file's initializers with the trained weights ({@link OnnxExporter}); the written model is
+ * checked on ONNX Runtime against DL4J on a few sentences before anything is written.
  * Runs on the driver only; Spark is used for the file system and the run manifest.
  */
 @Command(name = "export", mixinStandardHelpOptions = false, sortOptions = false,
-        description = "Writes a trained encoder (.zip) as ONNX (+ tokenizer.json, encoder.json, _run.json) for ONNX Runtime, "
-                + "LangChain4j or Spark NLP, and for the embed job's onnxruntime engine.")
+        description = "Writes a trained encoder (.zip) as an ONNX folder in the Hugging Face layout (sentence-transformers, Optimum, "
+                + "Text Embeddings Inference, LangChain4j) and for the embed job's onnxruntime engine.")
 public final class ExportJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Sentences of the built-in check (varied lengths; the check is about the runtimes agreeing, not quality). */
     static final List<String> CHECK_SENTENCES = List.of("A man is playing a guitar.", "Two dogs run across a snowy field.",
             "The stock market fell sharply after the announcement of new tariffs on imported steel and aluminium.",
@@ -88,17 +96,51 @@ public final class ExportJob implements Callable<Integer> {
         manifest.root().put("onnx_bytes", ex.onnx().length);
         manifest.root().put("check_texts", Math.min(cfg.checkTexts(), CHECK_SENTENCES.size() * 4));
         manifest.root().put("check_min_cosine", minCos);
+        Map<String, byte[]> files = HuggingFaceLayout.files(ex, encoder.modelName(), encoder.config(), encoder.pooling(), encoder.maxLength(),
+                cfg.normalize(), card(cfg.model(), encoder, hadoop));
+        manifest.root().putPOJO("files", files.keySet());
         output.produce(out -> {
-            write(out + "/" + OnnxExporter.ONNX_FILE, ex.onnx(), hadoop);
-            write(out + "/" + OnnxExporter.TOKENIZER_FILE, ex.tokenizerJson(), hadoop);
-            write(out + "/" + OnnxExporter.ENCODER_FILE, ex.encoderJson(), hadoop);
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                write(out + "/" + f.getKey(), f.getValue(), hadoop);
+            }
             manifest.stage("write");
             manifest.write(out, hadoop);
+            HadoopFs.dropChecksumFiles(out, hadoop); // the folder is read by other tools as it is
             return null;
         });
         LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}", cfg.model(), ex.modelId(), cfg.output(),
                 ex.onnx().length, minCos);
         return ex.modelId();
+    }
+
+    /**
+     * The model card's facts: the base model (its upstream repository and licence when registered) and, when the
+     * artifact sits in a training run's folder, that run's data, loss recipe and dev scores from its _run.json.
+     */
+    static HuggingFaceLayout.Card card(String modelPath, Encoder encoder, Configuration hadoop) throws IOException {
+        PretrainedModel base = PretrainedModel.all().stream().filter(m -> m.name().equals(encoder.modelName())).findFirst().orElse(null);
+        String data = null;
+        String recipe = null;
+        Map<String, String> scores = new LinkedHashMap<>();
+        String run = new Path(modelPath).getParent() + "/" + RunManifest.FILE_NAME;
+        if (HadoopFs.exists(run, hadoop)) {
+            JsonNode m = JSON.readTree(HadoopFs.readString(run, hadoop));
+            if ("train".equals(m.path("job").asText())) {
+                data = m.at("/config/input").asText(null);
+                JsonNode loss = m.at("/config/training/loss");
+                recipe = loss.isMissingNode() ? null : "AnglE loss " + loss;
+                JsonNode t = m.path("training");
+                if (t.has("initial_dev_spearman")) {
+                    scores.put("dev Spearman x100 at the start", String.format(Locale.ROOT, "%.2f", 100 * t.path("initial_dev_spearman").asDouble()));
+                }
+                if (t.has("best_dev_spearman")) {
+                    scores.put("dev Spearman x100, best (step " + t.path("best_step").asInt() + ")",
+                            String.format(Locale.ROOT, "%.2f", 100 * t.path("best_dev_spearman").asDouble()));
+                }
+            }
+        }
+        return new HuggingFaceLayout.Card(encoder.modelName(), base == null ? null : base.upstream(), base == null ? null : base.licence(),
+                data, recipe, scores, base == null ? "" : base.queryPrefix());
     }
 
     private static byte[] sourceOnnx(ExportConfig cfg, Encoder encoder, Configuration hadoop) throws IOException {

@@ -41,7 +41,7 @@ class EvaluateConfigTest {
         assertEquals(EvaluateConfig.Format.SICK, c.sets().get(1).format());
         assertNull(c.encoder().pooling());
         assertEquals(io.anglespark.model.serve.Engine.DL4J, c.encoder().engine());
-        assertEquals(512, c.encoder().maxLength());
+        assertNull(c.encoder().maxLength(), "each model's own maximum length, as the embed job uses it");
         assertFalse(c.overwrite());
         assertEquals(Similarity.COSINE, c.plots().similarity());
         // As _run.json records it (Jackson over the records): the model's name, not a flag.

@@ -13,7 +13,6 @@ import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.encoder.EncoderGraphFactory;
 import io.anglespark.model.serve.Engine;
 import io.anglespark.model.serve.ModelRef;
-import io.anglespark.model.serve.OnnxExporter;
 import io.anglespark.prep.SharedData;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -58,14 +57,20 @@ class ExportJobTest {
     }
 
     @Test
-    void aTrainedArtifactIsWrittenAsAnOnnxFolderThatLoadsOnOnnxRuntimeWithItsModelId() throws IOException {
+    void aTrainedArtifactIsWrittenInTheHuggingFaceLayoutWithoutChecksumFilesAndLoadsOnOnnxRuntimeWithItsModelId() throws IOException {
         Path zip = dir.resolve("minilm-cls.zip");
         EncoderArtifact.save(Encoder.pretrained(PretrainedModel.MINILM_L6_V2, Pooling.CLS, 128), zip.toFile());
         Path out = dir.resolve("onnx");
         String id = ExportJob.run(spark, config("export.model=" + zip, "export.output=" + out));
-        for (String f : List.of(OnnxExporter.ONNX_FILE, OnnxExporter.TOKENIZER_FILE, OnnxExporter.ENCODER_FILE, "_run.json")) {
-            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        List<String> written;
+        try (var files = Files.walk(out)) {
+            written = files.filter(Files::isRegularFile).map(f -> out.relativize(f).toString()).sorted().toList();
         }
+        assertEquals(List.of("1_Pooling/config.json", "README.md", "_run.json", "config.json", "config_sentence_transformers.json", "encoder.json",
+                "modules.json", "onnx/model.onnx", "sentence_bert_config.json", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json",
+                "vocab.txt"), written, "the Hugging Face layout, ours beside it, no Hadoop .crc file");
+        assertEquals(128, new ObjectMapper().readTree(out.resolve("sentence_bert_config.json").toFile()).path("max_seq_length").asInt(),
+                "the artifact's one maximum length");
         JsonNode run = new ObjectMapper().readTree(out.resolve("_run.json").toFile());
         assertEquals(id, run.path("model_id").asText());
         assertTrue(run.path("check_min_cosine").asDouble() >= 0.9999, run.toString());

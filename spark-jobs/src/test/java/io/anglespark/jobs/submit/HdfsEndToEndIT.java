@@ -154,7 +154,7 @@ class HdfsEndToEndIT {
             assertEquals("finished", run.path("status").asText(), dir + ": " + run);
             assertTrue(run.toString().contains(hdfs + dir), dir + " records its HDFS output: " + run);
         }
-        assertTrue(fs.exists(new Path("/embed/embeddings")) && fs.exists(new Path("/evaluate/report.json")) && fs.exists(new Path("/onnx/model.onnx")));
+        assertTrue(fs.exists(new Path("/embed/embeddings")) && fs.exists(new Path("/evaluate/report.json")) && fs.exists(new Path("/onnx/onnx/model.onnx")));
         assertTrue(manifest(hdfs + "/embed").toString().contains(hdfs + "/prepared/pairs"), "the embed job read the HDFS pairs");
     }
 }

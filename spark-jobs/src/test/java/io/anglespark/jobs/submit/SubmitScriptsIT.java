@@ -151,7 +151,7 @@ class SubmitScriptsIT {
         for (String step : List.of("prepare", "train", "evaluate", "embed", "export")) {
             assertTrue(output.contains("] " + step + " done in"), step + ":\n" + output);
         }
-        for (String f : List.of("prepared/_run.json", "train/model.zip", "evaluate/report.md", "embed/_run.json", "onnx/model.onnx")) {
+        for (String f : List.of("prepared/_run.json", "train/model.zip", "evaluate/report.md", "embed/_run.json", "onnx/onnx/model.onnx", "onnx/config.json")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f + " is missing:\n" + output);
         }
         // before and after side by side: the pretrained model's column and the fine-tuned one's
