@@ -128,7 +128,11 @@ public final class ExportJob implements Callable<Integer> {
             if ("train".equals(m.path("job").asText())) {
                 data = m.at("/config/input").asText(null);
                 JsonNode loss = m.at("/config/training/loss");
-                recipe = loss.isMissingNode() ? null : "AnglE loss " + loss;
+                if (loss.isObject()) {
+                    List<String> terms = new ArrayList<>();
+                    loss.fields().forEachRemaining(e -> terms.add(e.getKey() + " " + e.getValue().asText()));
+                    recipe = "AnglE loss (" + String.join(", ", terms) + ")";
+                }
                 JsonNode t = m.path("training");
                 if (t.has("initial_dev_spearman")) {
                     scores.put("dev Spearman x100 at the start", String.format(Locale.ROOT, "%.2f", 100 * t.path("initial_dev_spearman").asDouble()));

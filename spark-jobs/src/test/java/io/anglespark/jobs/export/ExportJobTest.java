@@ -96,4 +96,25 @@ class ExportJobTest {
         assertTrue(e.getMessage().contains("export.source-onnx"), e.getMessage());
         assertTrue(!Files.exists(dir.resolve("tiny-onnx")), "nothing written");
     }
+
+    @Test
+    void theModelCardOfATrainedModelNamesItsBaseModelDataRecipeAndScoresFromItsTrainingRun() throws IOException {
+        Path run = Files.createDirectories(dir.resolve("run-7"));
+        Path zip = run.resolve("model.zip");
+        EncoderArtifact.save(Encoder.pretrained(PretrainedModel.BGE_SMALL_EN_V15, Pooling.CLS, 64), zip.toFile());
+        // the fields a training run's _run.json has (TrainJobTest writes real ones; these values are made up)
+        Files.writeString(run.resolve("_run.json"), """
+                {"job": "train", "producer": "angle-spark",
+                 "config": {"input": "hdfs://nn/prepared/2026-12", "training": {"loss": {"cosineWeight": 0.0, "angleWeight": 1.0}}},
+                 "training": {"initial_dev_spearman": 0.8512, "best_dev_spearman": 0.8803, "best_step": 120}}""");
+        Path out = dir.resolve("card-export");
+        ExportJob.run(spark, config("export.model=" + zip, "export.output=" + out, "export.check.texts=2"));
+        String card = Files.readString(out.resolve("README.md"));
+        assertTrue(card.startsWith("---\nlicense: mit\nbase_model: BAAI/bge-small-en-v1.5\n"), card);
+        for (String expected : List.of("| base model | bge-small-en-v1.5 (BAAI/bge-small-en-v1.5) |", "| training data | hdfs://nn/prepared/2026-12 |",
+                "| recipe | AnglE loss (cosineWeight 0.0, angleWeight 1.0) |", "| dev Spearman x100 at the start | 85.12 |",
+                "| dev Spearman x100, best (step 120) | 88.03 |", "| maximum length | 64 tokens", "| pooling | cls, then L2-normalised |")) {
+            assertTrue(card.contains(expected), expected + " in:\n" + card);
+        }
+    }
 }
