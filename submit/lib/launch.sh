@@ -58,7 +58,8 @@ Job options (after the jar):
   --overwrite           replace an existing output folder (refused otherwise)${3:+
   $3}
 Script options:
-  --master URL          local[*] (default), spark://HOST:PORT, yarn (needs HADOOP_CONF_DIR), k8s://... (needs SPARK_HOME)
+  --master URL          local[*] (default), spark://HOST:PORT, yarn (needs HADOOP_CONF_DIR), k8s://... (needs
+                        SPARK_HOME)
   --properties FILE     Spark properties file (default conf/spark/local.properties, or cluster.properties for a
                         cluster master); --properties-file is the same
   --driver-memory SIZE  default 4g
@@ -71,8 +72,9 @@ spark-submit options, passed through unchanged (before the jar):
   path, or (YARN) a local file, which the script ships with --files.
 JVM options given with --driver-java-options or --conf spark.{driver,executor}.extraJavaOptions are added to the
   project's (Java 17 flags, logging), not put in their place.
-Environment: SPARK_HOME (a Spark 3.5 distribution), HADOOP_CONF_DIR or YARN_CONF_DIR (YARN's client settings), ANGLE_JAVA_OPTIONS (JVM options for the driver and every
-  executor, e.g. -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp), ANGLE_JAR (the job jar; a Hadoop path for standalone cluster
+Environment: SPARK_HOME (a Spark 3.5 distribution), HADOOP_CONF_DIR or YARN_CONF_DIR (YARN's client settings),
+  ANGLE_JAVA_OPTIONS (JVM options for the driver and every executor, e.g.
+  -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp), ANGLE_JAR (the job jar; a Hadoop path for standalone cluster
   mode), ANGLE_ND4J_BUILD (portable | onednn-avx512), ANGLE_DATA_ROOT (relative input paths in client mode),
   ANGLE_PRINT_COMMAND=1 (print the spark-submit command instead of running it).
 EOF
