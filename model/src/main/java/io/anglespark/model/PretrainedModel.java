@@ -17,18 +17,25 @@ import java.util.Locale;
  * @param pooling     the pooling the model was trained for
  * @param queryPrefix text the model expects before a query ("" when none)
  * @param config      its architecture
+ * @param upstream    the Hugging Face repository the weights come from; null for a user's own model
+ * @param licence     the weights' licence (SPDX id, as NOTICE lists them); null for a user's own model
+ * @param maxLength   the model's one maximum length in tokens, [CLS] and [SEP] included: its sentence-transformers
+ *                    {@code max_seq_length} (all-MiniLM-L6-v2 was trained at 128 and is served at 256; bge and e5 at
+ *                    512); a user's own model: its positions. Jobs embed with it unless told otherwise.
  */
-public record PretrainedModel(String name, String onnx, String tokenizer, Pooling pooling, String queryPrefix, BertConfig config) {
+public record PretrainedModel(String name, String onnx, String tokenizer, Pooling pooling, String queryPrefix, BertConfig config,
+                              String upstream, String licence, int maxLength) {
 
     private static final BertConfig SMALL_6 = new BertConfig(6, 384, 12, 1536, 30522, 512, 2, 1e-12);
     private static final BertConfig SMALL_12 = new BertConfig(12, 384, 12, 1536, 30522, 512, 2, 1e-12);
 
     public static final PretrainedModel MINILM_L6_V2 = new PretrainedModel("minilm-l6-v2",
-            "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", Pooling.MEAN, "", SMALL_6);
+            "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", Pooling.MEAN, "", SMALL_6, "sentence-transformers/all-MiniLM-L6-v2",
+            "apache-2.0", 256);
     public static final PretrainedModel BGE_SMALL_EN_V15 = new PretrainedModel("bge-small-en-v1.5",
-            "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json", Pooling.CLS, "", SMALL_12);
+            "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json", Pooling.CLS, "", SMALL_12, "BAAI/bge-small-en-v1.5", "mit", 512);
     public static final PretrainedModel E5_SMALL_V2 = new PretrainedModel("e5-small-v2",
-            "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", Pooling.MEAN, "query: ", SMALL_12);
+            "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", Pooling.MEAN, "query: ", SMALL_12, "intfloat/e5-small-v2", "mit", 512);
 
     public static List<PretrainedModel> all() {
         return List.of(MINILM_L6_V2, BGE_SMALL_EN_V15, E5_SMALL_V2);
@@ -43,34 +50,6 @@ public record PretrainedModel(String name, String onnx, String tokenizer, Poolin
 
     private static final String FILE = "file:";
 
-    /** The Hugging Face repository the registered model's weights come from; null for a user's own model. */
-    public String upstream() {
-        return switch (name) {
-            case "minilm-l6-v2" -> "sentence-transformers/all-MiniLM-L6-v2";
-            case "bge-small-en-v1.5" -> "BAAI/bge-small-en-v1.5";
-            case "e5-small-v2" -> "intfloat/e5-small-v2";
-            default -> null;
-        };
-    }
-
-    /**
-     * The model's one maximum length in tokens, [CLS] and [SEP] included: its sentence-transformers configuration's
-     * {@code max_seq_length} (all-MiniLM-L6-v2 was trained at 128 and is served at 256; bge and e5 at 512). Jobs embed
-     * with it unless told otherwise.
-     */
-    public int maxLength() {
-        return "minilm-l6-v2".equals(name) ? 256 : config.positions();
-    }
-
-    /** The registered model's licence (SPDX id, as NOTICE lists them); null for a user's own model. */
-    public String licence() {
-        return switch (name) {
-            case "minilm-l6-v2" -> "apache-2.0";
-            case "bge-small-en-v1.5", "e5-small-v2" -> "mit";
-            default -> null;
-        };
-    }
-
     /**
      * A user's own BERT-family model: an ONNX export with the inputs and output of these ({@code input_ids},
      * {@code attention_mask}, {@code token_type_ids} to {@code last_hidden_state}) and its WordPiece
@@ -80,7 +59,7 @@ public record PretrainedModel(String name, String onnx, String tokenizer, Poolin
     public static PretrainedModel fromFiles(String name, java.nio.file.Path onnx, java.nio.file.Path tokenizer, Pooling pooling,
                                             String queryPrefix, BertConfig config) {
         return new PretrainedModel(name, FILE + onnx.toAbsolutePath(), FILE + tokenizer.toAbsolutePath(), pooling,
-                queryPrefix == null ? "" : queryPrefix, config);
+                queryPrefix == null ? "" : queryPrefix, config, null, null, config.positions());
     }
 
     public InputStream openOnnx() {

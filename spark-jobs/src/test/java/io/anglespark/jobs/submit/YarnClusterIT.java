@@ -102,11 +102,16 @@ class YarnClusterIT {
         }
     }
 
-    /** Runs a script against the YARN cluster; on failure the message carries the containers' logs. */
-    private static Result submit(String script, String... args) throws Exception {
+    /** Runs a script against the YARN cluster, as a gateway host's user: --master yarn, HADOOP_CONF_DIR. */
+    private static Result yarn(String script, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--master", "yarn"));
         all.addAll(List.of(args));
-        Result r = Scripts.run(LIMIT, Map.of("HADOOP_CONF_DIR", hadoopConf.toString()), script, all.toArray(String[]::new));
+        return Scripts.run(LIMIT, Map.of("HADOOP_CONF_DIR", hadoopConf.toString()), script, all.toArray(String[]::new));
+    }
+
+    /** {@link #yarn}, which must succeed; on failure the message carries the containers' logs. */
+    private static Result submit(String script, String... args) throws Exception {
+        Result r = yarn(script, args);
         assertEquals(0, r.exit(), () -> script + ":\n" + r.output() + "\ncontainer logs:\n" + containerLogs());
         return r;
     }
@@ -184,8 +189,7 @@ class YarnClusterIT {
         assertTrue(logs.contains("ND4J native build"), "the driver's log is in a container's stderr:\n" + logs);
 
         // A user error in the driver (the output exists) fails the application with the job's exit code, in one attempt.
-        Result again = Scripts.run(LIMIT, Map.of("HADOOP_CONF_DIR", hadoopConf.toString()), "submit/train",
-                Stream.concat(Stream.of("--master", "yarn"), Stream.of(train(trained, "--deploy-mode", "cluster"))).toArray(String[]::new));
+        Result again = yarn("submit/train", train(trained, "--deploy-mode", "cluster"));
         assertTrue(again.exit() != 0 && again.output().contains("User application exited with status 2"), again.output());
         String app = again.lines().stream().filter(l -> l.contains("Submitted application ")).findFirst().orElseThrow()
                 .replaceAll(".*Submitted application ", "").trim();
