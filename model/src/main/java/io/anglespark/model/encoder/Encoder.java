@@ -20,9 +20,18 @@ import java.util.Objects;
 /**
  * A text encoder: the graph of {@link EncoderGraphFactory}, the model's tokenizer, its pooling and maximum
  * length. Not thread-safe (a {@link ComputationGraph} is not); use one per thread.
+ *
+ * <p>Two names: {@link #modelName()} is the model the weights started from (a registered pretrained model, whose
+ * ONNX file and settings an export and ONNX Runtime reuse), {@link #name()} the model's own name (a training run's
+ * {@code train.name}), which its model id carries. They are the same until a training run names its model.
  */
 public final class Encoder {
+    /** What a model's own name may be: it appears in model ids, registry folders and file names. */
+    public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
+    /** {@link #NAME_PATTERN} in words, for messages. */
+    public static final String NAME_RULE = "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit";
     private final String modelName;
+    private final String name;
     private final BertConfig config;
     private final Pooling pooling;
     private final int maxLength;
@@ -35,10 +44,15 @@ public final class Encoder {
      * @param maxLength     tokens per text including [CLS] and [SEP], at most {@code config.positions()}
      */
     public Encoder(String modelName, BertConfig config, Pooling pooling, int maxLength, ComputationGraph graph, byte[] tokenizerJson) {
+        this(modelName, modelName, config, pooling, maxLength, graph, tokenizerJson);
+    }
+
+    private Encoder(String modelName, String name, BertConfig config, Pooling pooling, int maxLength, ComputationGraph graph, byte[] tokenizerJson) {
         if (maxLength < 2 || maxLength > config.positions()) {
             throw new IllegalArgumentException("maxLength must be in [2, " + config.positions() + "], got " + maxLength);
         }
         this.modelName = Objects.requireNonNull(modelName);
+        this.name = Objects.requireNonNull(name);
         this.config = config;
         this.pooling = Objects.requireNonNull(pooling);
         this.maxLength = maxLength;
@@ -135,8 +149,33 @@ public final class Encoder {
         return new INDArray[]{idArr, Nd4j.zeros(dt, idArr.shape()), maskArr};
     }
 
+    /** The model the weights started from (a registered pretrained model's name, for its ONNX file and settings). */
     public String modelName() {
         return modelName;
+    }
+
+    /** The model's own name, which its model id carries: {@code train.name} of the run that trained it, else {@link #modelName()}. */
+    public String name() {
+        return name;
+    }
+
+    /** This encoder (the same graph) under its own name; {@code name} must match {@link #NAME_PATTERN}. */
+    public Encoder named(String name) {
+        requireName(name);
+        return name.equals(this.name) ? this : new Encoder(modelName, name, config, pooling, maxLength, graph, tokenizerJson);
+    }
+
+    /** {@code name} when it matches {@link #NAME_PATTERN}; otherwise an {@link IllegalArgumentException} saying the rule. */
+    public static String requireName(String name) {
+        if (!name.matches(NAME_PATTERN)) {
+            throw new IllegalArgumentException("model name '" + name + "' must be " + NAME_RULE);
+        }
+        return name;
+    }
+
+    /** This encoder (the same graph and name) allowed {@code maxLength} tokens per text. */
+    public Encoder withMaxLength(int maxLength) {
+        return maxLength == this.maxLength ? this : new Encoder(modelName, name, config, pooling, maxLength, graph, tokenizerJson);
     }
 
     public BertConfig config() {

@@ -214,7 +214,7 @@ public final class EncoderArtifact {
             ComputationGraph graph = EncoderGraphFactory.withParameters(d.bert(), d.pooling(), blocks, params);
             Encoder encoder;
             try {
-                encoder = new Encoder(d.model(), d.bert(), d.pooling(), d.maxLength(), graph, tokenizer);
+                encoder = new Encoder(d.model(), d.bert(), d.pooling(), d.maxLength(), graph, tokenizer).named(d.name());
             } catch (IllegalArgumentException | UncheckedIOException e) {
                 throw new ModelFileException(name, "entry " + TOKENIZER_ENTRY + " is not a usable tokenizer: " + e.getMessage(), e);
             }
@@ -287,7 +287,8 @@ public final class EncoderArtifact {
     }
 
     /** What {@value #CONFIG_ENTRY} says; {@code blocks} is null for format 1. */
-    private record Description(String model, Pooling pooling, int maxLength, BertConfig bert, EncoderGraphFactory.BlockSettings blocks) {
+    private record Description(String model, String name, Pooling pooling, int maxLength, BertConfig bert,
+                               EncoderGraphFactory.BlockSettings blocks) {
     }
 
     private static Description describe(JsonNode conf, String name) throws ModelFileException {
@@ -299,6 +300,11 @@ public final class EncoderArtifact {
             String model = text(conf, "model", "");
             if (model.isEmpty() || model.length() > MAX_MODEL_NAME_CHARS || model.chars().anyMatch(Character::isISOControl)) {
                 throw new IllegalArgumentException("model name must be 1 to " + MAX_MODEL_NAME_CHARS + " printable characters");
+            }
+            // the model's own name (train.name); absent in artifacts of unnamed runs and of releases before names
+            String own = conf.has("name") ? text(conf, "name", "") : model;
+            if (conf.has("name") && !own.matches(Encoder.NAME_PATTERN)) {
+                throw new IllegalArgumentException("name must be " + Encoder.NAME_RULE);
             }
             Pooling pooling = Pooling.parse(text(conf, "pooling", ""));
             int maxLength = integer(conf, "maxLength", "");
@@ -312,7 +318,7 @@ public final class EncoderArtifact {
                         + "] (the model's positions)");
             }
             EncoderGraphFactory.BlockSettings blocks = format == 1 ? null : blockSettings(conf, "layerNormEps", "");
-            return new Description(model, pooling, maxLength, bert, blocks);
+            return new Description(model, own, pooling, maxLength, bert, blocks);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(name, "entry " + CONFIG_ENTRY + ": " + e.getMessage(), e);
         }
@@ -397,6 +403,9 @@ public final class EncoderArtifact {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
         n.put("model", e.modelName());
+        if (!e.name().equals(e.modelName())) {
+            n.put("name", e.name());
+        }
         n.put("pooling", e.pooling().label());
         n.put("maxLength", e.maxLength());
         // the values the graph's blocks are built with (the ONNX export's), which bertConfig.layerNormEps need not be

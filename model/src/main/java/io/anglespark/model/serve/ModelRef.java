@@ -93,7 +93,7 @@ public record ModelRef(Kind kind, String value) implements Serializable {
             onnx = in.readAllBytes();
             tok = t.readAllBytes();
         }
-        return fromOnnx(m.name(), m.config(), p, onnx, tok, engine, ortThreads, m.maxLength());
+        return fromOnnx(m.name(), m.name(), m.config(), p, onnx, tok, engine, ortThreads, m.maxLength());
     }
 
     private Loaded loadArtifact(Engine engine, Pooling pooling, int ortThreads) throws IOException {
@@ -106,12 +106,13 @@ public record ModelRef(Kind kind, String value) implements Serializable {
             // the pooling is a vertex of the graph: rebuild with the same weights and block settings
             BertConfig c = loaded.config();
             BertWeights w = EncoderGraphFactory.weightsOf(loaded.graph(), c, blocks.layerNormEps(), blocks.maskBias());
-            enc = new Encoder(loaded.modelName(), c, p, c.positions(), EncoderGraphFactory.fromWeights(w, p), loaded.tokenizerJson());
+            enc = new Encoder(loaded.modelName(), c, p, c.positions(), EncoderGraphFactory.fromWeights(w, p), loaded.tokenizerJson())
+                    .named(loaded.name());
         }
         if (engine == Engine.DL4J) {
             BertConfig c = enc.config();
             BertWeights w = EncoderGraphFactory.weightsOf(enc.graph(), c, blocks.layerNormEps(), blocks.maskBias());
-            return new Loaded(new Dl4jEngine(positionsWide(enc)), ModelIds.of(enc.modelName(), w, p), loaded.maxLength());
+            return new Loaded(new Dl4jEngine(positionsWide(enc)), ModelIds.of(enc.name(), w, p), loaded.maxLength());
         }
         PretrainedModel source;
         try {
@@ -141,26 +142,30 @@ public record ModelRef(Kind kind, String value) implements Serializable {
         Path onnxFile = Files.exists(dir.resolve(HuggingFaceLayout.ONNX_FILE)) ? dir.resolve(HuggingFaceLayout.ONNX_FILE) : dir.resolve(OnnxExporter.ONNX_FILE);
         byte[] onnx = Files.readAllBytes(existing(onnxFile, "ONNX file"));
         byte[] tok = Files.readAllBytes(existing(dir.resolve(OnnxExporter.TOKENIZER_FILE), "tokenizer"));
-        return fromOnnx(d.name(), d.config(), pooling == null ? d.pooling() : pooling, onnx, tok, engine, ortThreads, d.maxLength());
+        return fromOnnx(d.model(), d.name(), d.config(), pooling == null ? d.pooling() : pooling, onnx, tok, engine, ortThreads, d.maxLength());
     }
 
-    /** Either engine over ONNX bytes; the weights are imported once (DL4J's graph, the model id). */
-    private static Loaded fromOnnx(String name, BertConfig config, Pooling p, byte[] onnx, byte[] tok, Engine engine, int ortThreads,
-                                   int maxLength) throws IOException {
+    /**
+     * Either engine over ONNX bytes; the weights are imported once (DL4J's graph, the model id).
+     *
+     * @param model the model the weights started from (the engines' model name)
+     * @param name  the model's own name, which its id carries
+     */
+    private static Loaded fromOnnx(String model, String name, BertConfig config, Pooling p, byte[] onnx, byte[] tok, Engine engine,
+                                   int ortThreads, int maxLength) throws IOException {
         BertWeights w = BertWeights.from(OnnxModel.read(new ByteArrayInputStream(onnx)), config);
         String id = ModelIds.of(name, w, p);
         if (engine == Engine.DL4J) {
             ComputationGraph g = EncoderGraphFactory.fromWeights(w, p);
-            return new Loaded(new Dl4jEngine(new Encoder(name, config, p, config.positions(), g, tok)), id, maxLength);
+            return new Loaded(new Dl4jEngine(new Encoder(model, config, p, config.positions(), g, tok).named(name)), id, maxLength);
         }
         WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(new ByteArrayInputStream(tok));
-        return new Loaded(new OnnxRuntimeEngine(name, config, p, tokenizer, onnx, ortThreads), id, maxLength);
+        return new Loaded(new OnnxRuntimeEngine(model, config, p, tokenizer, onnx, ortThreads), id, maxLength);
     }
 
     /** The same encoder allowed its model's full length (the long-text policy decides the length, not the artifact). */
     private static Encoder positionsWide(Encoder e) {
-        return e.maxLength() == e.config().positions() ? e
-                : new Encoder(e.modelName(), e.config(), e.pooling(), e.config().positions(), e.graph(), e.tokenizerJson());
+        return e.withMaxLength(e.config().positions());
     }
 
     private Path existing(Path p, String what) {

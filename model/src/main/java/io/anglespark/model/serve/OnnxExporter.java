@@ -52,18 +52,23 @@ public final class OnnxExporter {
     public static Exported export(Encoder trained, byte[] sourceOnnx) throws IOException {
         BertConfig c = trained.config();
         BertWeights w = EncoderGraphFactory.weightsOf(trained.graph(), c, c.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS);
-        String id = ModelIds.of(trained.modelName(), w, trained.pooling());
+        String id = ModelIds.of(trained.name(), w, trained.pooling());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("angle_spark.model_id", id);
         meta.put("angle_spark.pooling", trained.pooling().label());
         byte[] onnx = OnnxExport.export(sourceOnnx, w, meta);
-        return new Exported(onnx, trained.tokenizerJson(), encoderJson(trained.modelName(), id, trained.pooling(), trained.maxLength(), c), id);
+        return new Exported(onnx, trained.tokenizerJson(), encoderJson(trained.modelName(), trained.name(), id, trained.pooling(),
+                trained.maxLength(), c), id);
     }
 
-    static byte[] encoderJson(String name, String modelId, Pooling pooling, int maxLength, BertConfig c) throws IOException {
+    /** {@code model}: the model the weights started from; {@code name}: the model's own name (written when it differs). */
+    static byte[] encoderJson(String model, String name, String modelId, Pooling pooling, int maxLength, BertConfig c) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
-        n.put("model", name);
+        n.put("model", model);
+        if (!name.equals(model)) {
+            n.put("name", name);
+        }
         n.put("model_id", modelId);
         n.put("pooling", pooling.label());
         n.put("maxLength", maxLength);
@@ -71,8 +76,8 @@ public final class OnnxExporter {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
     }
 
-    /** What {@value #ENCODER_FILE} says. */
-    record Description(String name, String modelId, Pooling pooling, int maxLength, BertConfig config) {
+    /** What {@value #ENCODER_FILE} says: the model the weights started from, the model's own name (the same when unnamed). */
+    record Description(String model, String name, String modelId, Pooling pooling, int maxLength, BertConfig config) {
     }
 
     static Description describe(byte[] encoderJson, String where) throws IOException {
@@ -85,7 +90,12 @@ public final class OnnxExporter {
             throw new IOException(where + ": " + ENCODER_FILE + " has no bertConfig");
         }
         BertConfig bert = EncoderArtifact.bertConfig(c);
-        return new Description(n.path("model").asText(), n.path("model_id").asText(), Pooling.parse(n.path("pooling").asText()),
+        String model = n.path("model").asText();
+        String name = n.path("name").asText(model);
+        if (!name.matches(io.anglespark.model.encoder.Encoder.NAME_PATTERN)) {
+            throw new IOException(where + ": " + ENCODER_FILE + " name is not a model name (letters, digits, '.', '_', '-')");
+        }
+        return new Description(model, name, n.path("model_id").asText(), Pooling.parse(n.path("pooling").asText()),
                 n.path("maxLength").asInt(), bert);
     }
 }

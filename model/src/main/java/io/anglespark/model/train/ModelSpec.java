@@ -3,6 +3,7 @@ package io.anglespark.model.train;
 import io.anglespark.model.BertConfig;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
+import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderGraphFactory;
 import io.anglespark.model.onnx.BertWeights;
 import io.anglespark.model.onnx.OnnxModel;
@@ -16,12 +17,16 @@ import java.util.Objects;
  * The encoder a training run starts from: its architecture, pooling, layer-norm epsilon and attention mask bias,
  * tokenizer, and either pretrained weights or none (random N(0, 0.02) weights from the run's seed).
  *
+ * @param name    the model the weights start from (a registered pretrained name, {@code random}, or a trained model's base)
  * @param weights null for a randomly initialised encoder
+ * @param ownName the trained model's own name, which its model id carries ({@link Encoder#name()}): {@code name} until
+ *                {@link #named} gives another
  */
 public record ModelSpec(String name, BertConfig config, Pooling pooling, double layerNormEps, double maskBias, byte[] tokenizerJson,
-                        BertWeights weights) {
+                        BertWeights weights, String ownName) {
     public ModelSpec {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(ownName, "ownName");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(pooling, "pooling");
         Objects.requireNonNull(tokenizerJson, "tokenizerJson");
@@ -37,7 +42,7 @@ public record ModelSpec(String name, BertConfig config, Pooling pooling, double 
         } catch (IOException e) {
             throw new UncheckedIOException("model '" + m.name() + "': cannot read its files", e);
         }
-        return new ModelSpec(m.name(), m.config(), pooling == null ? m.pooling() : pooling, w.layerNormEps(), w.maskBias(), tok, w);
+        return new ModelSpec(m.name(), m.config(), pooling == null ? m.pooling() : pooling, w.layerNormEps(), w.maskBias(), tok, w, m.name());
     }
 
     /**
@@ -45,10 +50,10 @@ public record ModelSpec(String name, BertConfig config, Pooling pooling, double 
      * model.zip), to warm-start a new run from: its architecture, pooling and tokenizer, its weights, and the
      * layer-norm epsilon and mask bias its transformer blocks were built with.
      */
-    public static ModelSpec fromEncoder(io.anglespark.model.encoder.Encoder e) {
+    public static ModelSpec fromEncoder(Encoder e) {
         EncoderGraphFactory.BlockSettings b = EncoderGraphFactory.blockSettings(e.graph());
         BertWeights w = EncoderGraphFactory.weightsOf(e.graph(), e.config(), b.layerNormEps(), b.maskBias());
-        return new ModelSpec(e.modelName(), e.config(), e.pooling(), b.layerNormEps(), b.maskBias(), e.tokenizerJson(), w);
+        return new ModelSpec(e.modelName(), e.config(), e.pooling(), b.layerNormEps(), b.maskBias(), e.tokenizerJson(), w, e.name());
     }
 
     /**
@@ -68,11 +73,17 @@ public record ModelSpec(String name, BertConfig config, Pooling pooling, double 
         BertWeights w = weights == null ? null : new BertWeights(c, weights.wordEmbeddings(), weights.positionEmbeddings(),
                 weights.tokenTypeEmbeddings(), weights.embeddingLnGamma(), weights.embeddingLnBeta(), weights.layers().subList(0, n),
                 weights.layerNormEps(), weights.maskBias(), weights.sources());
-        return new ModelSpec(name + "-first" + n, c, pooling, layerNormEps, maskBias, tokenizerJson, w);
+        String cut = name + "-first" + n;
+        return new ModelSpec(cut, c, pooling, layerNormEps, maskBias, tokenizerJson, w, ownName.equals(name) ? cut : ownName);
     }
 
     /** A random encoder of the given shape (tests, experiments) with a model's tokenizer. */
     public static ModelSpec random(String name, BertConfig config, Pooling pooling, byte[] tokenizerJson) {
-        return new ModelSpec(name, config, pooling, config.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS, tokenizerJson, null);
+        return new ModelSpec(name, config, pooling, config.layerNormEps(), EncoderGraphFactory.DEFAULT_MASK_BIAS, tokenizerJson, null, name);
+    }
+
+    /** This spec with the trained model's own name ({@link Encoder#NAME_PATTERN}). */
+    public ModelSpec named(String ownName) {
+        return new ModelSpec(name, config, pooling, layerNormEps, maskBias, tokenizerJson, weights, Encoder.requireName(ownName));
     }
 }

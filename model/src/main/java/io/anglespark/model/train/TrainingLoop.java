@@ -134,7 +134,7 @@ public final class TrainingLoop {
         Batcher batcher = new Batcher(train, config.loss().format(), tokenizer, config.maxLength(), config.examplesPerBatch(), config.seed());
         Fitter.Rounds shape = fitters.rounds();
         Plan plan = plan(batcher, shape);
-        String fullIdentity = String.join("; ", "training " + config, "rounds " + shape, "model " + spec.name() + " " + spec.config() + " "
+        String fullIdentity = String.join("; ", "training " + config, "rounds " + shape, "model " + spec.name() + (spec.ownName().equals(spec.name()) ? "" : " named " + spec.ownName()) + " " + spec.config() + " "
                 + spec.pooling().label(), identity, "examples " + train.size(), "steps " + plan.totalSteps());
 
         Checkpoints checkpoints = new Checkpoints(out);
@@ -158,7 +158,8 @@ public final class TrainingLoop {
             state.identity = fullIdentity;
             graph = TrainingGraph.build(config, spec, plan.totalSteps());
         }
-        Encoder encoder = new Encoder(spec.name(), spec.config(), spec.pooling(), config.maxLength(), graph, spec.tokenizerJson());
+        Encoder encoder = new Encoder(spec.name(), spec.config(), spec.pooling(), config.maxLength(), graph, spec.tokenizerJson())
+                .named(spec.ownName());
         DevEvaluator evaluator = dev.isEmpty() ? null : new DevEvaluator(dev, config.maxLength());
         TrainingLog log = TrainingLog.open(out, state.step, newest.isPresent());
         try (Fitter fitter = fitters.create(graph, batcher)) {

@@ -41,10 +41,18 @@ public final class SparkSessions {
         }
     }
 
-    /** Adds driver-side progress logging to a session (idempotent per call site; call once per run). */
+    private static final java.util.Map<org.apache.spark.SparkContext, ProgressListener> PROGRESS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Adds driver-side progress logging to a session, once: jobs run one after another in one session (a retraining
+     * run, tests) share the first one's listener, so each stage is reported once.
+     */
     public static ProgressListener attachProgress(SparkSession spark, double intervalSeconds) {
-        ProgressListener l = new ProgressListener(intervalSeconds);
-        spark.sparkContext().addSparkListener(l);
-        return l;
+        return PROGRESS.computeIfAbsent(spark.sparkContext(), sc -> {
+            ProgressListener l = new ProgressListener(intervalSeconds);
+            sc.addSparkListener(l);
+            return l;
+        });
     }
 }

@@ -7,7 +7,6 @@ import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
 import io.anglespark.jobs.common.ParquetInputs;
 import io.anglespark.jobs.common.OutputFolder;
-import io.anglespark.jobs.common.ProgressListener;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
 import io.anglespark.model.serve.ModelRef;
@@ -129,12 +128,8 @@ public final class EmbedJob implements Callable<Integer> {
     public static EmbedReport run(SparkSession spark, EmbedConfig cfg) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration hadoop = sc.hadoopConfiguration();
-        ProgressListener progress = SparkSessions.attachProgress(spark, cfg.progressIntervalSeconds());
-        try {
-            return run(spark, cfg, sc, hadoop);
-        } finally {
-            spark.sparkContext().removeSparkListener(progress);
-        }
+        SparkSessions.attachProgress(spark, cfg.progressIntervalSeconds());
+        return run(spark, cfg, sc, hadoop);
     }
 
     private static EmbedReport run(SparkSession spark, EmbedConfig given, JavaSparkContext sc, Configuration hadoop) throws IOException {

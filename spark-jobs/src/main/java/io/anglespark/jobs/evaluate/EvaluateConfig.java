@@ -28,10 +28,11 @@ import java.util.Set;
  * @param plots       the scatter plots
  * @param rejectionExamples rejected rows per set whose location and detail the report quotes
  * @param emptyInput  what a set that yields no rows (after its filters) does: fail the run naming it, or warn
+ * @param gate        the promotion gate (a challenger against a baseline); null when {@code gate.enabled} is false
  */
 public record EvaluateConfig(String dataRoot, String output, boolean overwrite, List<ModelRef> models, EncoderSettings encoder,
                              List<SetSpec> sets, Plots plots, int rejectionExamples, double progressIntervalSeconds,
-                             EmptyInput emptyInput)
+                             EmptyInput emptyInput, Gate gate)
         implements Serializable {
 
     public static final String ROOT = "evaluate";
@@ -175,8 +176,50 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
         int examples = r.section("report").intIn("rejection-examples", 5, 0, 1000);
         double progress = r.doubleIn("progress-interval-s", 10, 0.1, 3600);
         EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
+        Gate gate = gate(r.section("gate"), models, sets);
         r.rejectUnknownKeys();
-        return new EvaluateConfig(dataRoot, output, overwrite, models, encoder, sets, plots, examples, progress, emptyInput);
+        return new EvaluateConfig(dataRoot, output, overwrite, models, encoder, sets, plots, examples, progress, emptyInput, gate);
+    }
+
+    /** The gate's rule, its models and primary set checked against the configured ones; null when it is off. */
+    private static Gate gate(ConfigReader g, List<ModelRef> models, List<SetSpec> sets) {
+        boolean enabled = g.bool("enabled", false);
+        String baseline = g.optionalString("baseline");
+        String challenger = g.optionalString("challenger");
+        String primary = g.optionalString("primary");
+        double minGain = g.doubleIn("min-gain", 0.0, -100, 100);
+        double maxLoss = g.doubleIn("max-loss", 1.0, 0, 100);
+        if (!enabled) {
+            return null;
+        }
+        List<String> labels = models.stream().map(ModelRef::label).toList();
+        if (models.size() < 2) {
+            throw g.invalid("enabled", true, "the gate compares two models, and " + ROOT + ".models lists " + labels
+                    + " (list the baseline and the challenger)");
+        }
+        baseline = gateModel(g, "baseline", baseline, labels, labels.get(0));
+        challenger = gateModel(g, "challenger", challenger, labels, labels.get(labels.size() - 1));
+        if (baseline.equals(challenger)) {
+            throw g.invalid("challenger", "'" + challenger + "'", "is also the baseline; the gate compares two different models");
+        }
+        List<String> setNames = sets.stream().map(SetSpec::name).toList();
+        if (primary == null) {
+            primary = setNames.get(0);
+        } else if (!setNames.contains(primary)) {
+            throw g.invalid("primary", "'" + primary + "'", "is not one of the sets " + setNames);
+        }
+        return new Gate(baseline, challenger, primary, minGain, maxLoss);
+    }
+
+    private static String gateModel(ConfigReader g, String key, String given, List<String> labels, String dflt) {
+        if (given == null) {
+            return dflt;
+        }
+        String label = labels.stream().filter(l -> l.equalsIgnoreCase(given.trim())).findFirst().orElse(null);
+        if (label == null) {
+            throw g.invalid(key, "'" + given + "'", "is not one of the models " + labels);
+        }
+        return label;
     }
 
     private static ModelRef model(ConfigReader r, String entry) {

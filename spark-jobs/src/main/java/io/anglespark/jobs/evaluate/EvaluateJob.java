@@ -59,9 +59,18 @@ public final class EvaluateJob implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
     /** Texts per call of the embedder: long enough to batch well, short enough for a progress line per call. */
     private static final int CHUNK_BATCHES = 4;
+    /** The gate's verdict in the output folder, when the gate is on. */
+    public static final String GATE_FILE = "gate.json";
+
+    /** The exit code of a run whose gate the challenger did not pass (0: passed or no gate; 1, 2: the run failed). */
+    public static final int GATE_NOT_PASSED = 3;
 
     @CommandLine.Mixin
     JobCli cli = new JobCli();
+
+    @CommandLine.Option(names = "--gate", description = "Act as the promotion gate (evaluate.gate: the challenger, by default the last "
+            + "model, against the baseline, the first): exit 0 when it passes, " + GATE_NOT_PASSED + " when it does not.")
+    boolean gate;
 
     public static void main(String[] args) throws SparkException {
         JobMain.main("evaluate", new EvaluateJob(), args);
@@ -69,10 +78,23 @@ public final class EvaluateJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EvaluateConfig config = EvaluateConfig.from(JobConfigs.load(cli.configFile("evaluate"), cli.overrides(EvaluateConfig.ROOT), HadoopFs.driverConfiguration()));
+        List<String> overrides = cli.overrides(EvaluateConfig.ROOT);
+        if (gate) {
+            overrides.add(EvaluateConfig.ROOT + ".gate.enabled=true");
+        }
+        EvaluateConfig config = EvaluateConfig.from(JobConfigs.load(cli.configFile("evaluate"), overrides, HadoopFs.driverConfiguration()));
         EvaluateReport report = SparkSessions.runAndStop("angle-spark evaluate", spark -> run(spark, config));
         LOG.info("evaluate finished: {} ({} models x {} sets)", report.output(), report.models().size(), report.sets().size());
-        return 0;
+        if (report.gate() == null) {
+            return 0;
+        }
+        if (report.gate().passed()) {
+            LOG.info("gate passed: {} may replace {}", config.gate().challenger(), config.gate().baseline());
+            return 0;
+        }
+        LOG.warn("gate not passed: {} does not replace {}: {}", config.gate().challenger(), config.gate().baseline(),
+                String.join("; ", report.gate().reasons()));
+        return GATE_NOT_PASSED;
     }
 
     public static EvaluateReport run(SparkSession spark, EvaluateConfig cfg) throws IOException {
@@ -149,10 +171,17 @@ public final class EvaluateJob implements Callable<Integer> {
             manifest.stage("model " + ref.label());
         }
 
-        EvaluateReport report = new EvaluateReport(cfg.output(), sets, models, results);
+        Gate.Decision gate = cfg.gate() == null ? null : cfg.gate().decide(sets.stream().map(s -> s.spec().name()).toList(),
+                (model, set) -> results.stream().filter(r -> r.model().equals(model) && r.set().equals(set)).findFirst().orElseThrow()
+                        .evaluation().of(Similarity.COSINE).spearman());
+        EvaluateReport report = new EvaluateReport(cfg.output(), sets, models, results, gate);
         ObjectNode json = ReportJson.render(report);
         HadoopFs.writeStringAtomically(out + "/report.json", ReportJson.JSON.writeValueAsString(json), hadoop);
         HadoopFs.writeStringAtomically(out + "/report.md", ReportMarkdown.render(report), hadoop);
+        if (gate != null) {
+            HadoopFs.writeStringAtomically(out + "/" + GATE_FILE, ReportJson.JSON.writeValueAsString(gate.toJson()), hadoop);
+            manifest.root().set("gate", gate.toJson());
+        }
         manifest.stage("write");
 
         ObjectNode counts = manifest.root().putObject("counts");
@@ -166,6 +195,9 @@ public final class EvaluateJob implements Callable<Integer> {
         ArrayNode outputs = manifest.root().putArray("outputs");
         outputs.add("report.json");
         outputs.add("report.md");
+        if (gate != null) {
+            outputs.add(GATE_FILE);
+        }
         results.stream().filter(r -> r.plot() != null).forEach(r -> outputs.add(r.plot()));
         manifest.write(out, hadoop);
         return report;

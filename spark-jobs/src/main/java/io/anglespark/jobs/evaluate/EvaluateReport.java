@@ -11,8 +11,9 @@ import java.util.List;
  * @param sets    in configuration order
  * @param models  in configuration order
  * @param results model-major: every set of the first model, then the second's
+ * @param gate    the promotion gate's verdict; null when the gate is off
  */
-public record EvaluateReport(String output, List<EvalSet> sets, List<ModelRun> models, List<Result> results) {
+public record EvaluateReport(String output, List<EvalSet> sets, List<ModelRun> models, List<Result> results, Gate.Decision gate) {
 
     /**
      * @param label       how the configuration names the model
@@ -35,6 +36,12 @@ public record EvaluateReport(String output, List<EvalSet> sets, List<ModelRun> m
     public Result result(String model, String set) {
         return results.stream().filter(r -> r.model().equals(model) && r.set().equals(set)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no result for model '" + model + "' on set '" + set + "'"));
+    }
+
+    /** The model id of the weights the model labelled {@code label} held. */
+    public String modelId(String label) {
+        return models.stream().filter(m -> m.label().equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no model '" + label + "'")).description().modelId();
     }
 
     public EvalSet set(String name) {

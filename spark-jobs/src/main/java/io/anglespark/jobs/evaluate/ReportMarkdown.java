@@ -45,6 +45,9 @@ final class ReportMarkdown {
             }
             b.append('\n');
         }
+        if (report.gate() != null) {
+            gate(b, report.gate());
+        }
 
         b.append("\n## Models\n\n| model | kind | engine | model id | pooling | max length | query prefix | dimension |\n"
                 + "|---|---|---|---|---|---:|---|---:|\n");
@@ -111,6 +114,31 @@ final class ReportMarkdown {
             }
         }
         return b.toString();
+    }
+
+    /** The gate's verdict and one row per set: the scores, the delta and the least delta that passes. */
+    private static void gate(StringBuilder b, Gate.Decision d) {
+        Gate g = d.gate();
+        b.append("\n## Gate: ").append(d.passed() ? "passed" : "not passed").append("\n\n")
+                .append(String.format(Locale.ROOT, "Challenger `%s` against baseline `%s`: a gain of at least %.2f points on %s, a loss of at "
+                        + "most %.2f on every other set (Spearman x100 of cosine).%n%n", cell(g.challenger()), cell(g.baseline()), g.minGain(),
+                        cell(g.primary()), g.maxLoss()))
+                .append("| set | baseline | challenger | delta | least delta | passed |\n|---|---:|---:|---:|---:|---|\n");
+        for (Gate.Check c : d.checks()) {
+            b.append("| ").append(cell(c.set())).append(c.primary() ? " (primary)" : "").append(" | ").append(points(c.baseline())).append(" | ")
+                    .append(points(c.challenger())).append(" | ").append(points(c.delta())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", c.bound())).append(" | ").append(c.passed() ? "yes" : "**no**").append(" |\n");
+        }
+        for (String r : d.reasons()) {
+            b.append("\n- ").append(cell(r));
+        }
+        if (!d.reasons().isEmpty()) {
+            b.append('\n');
+        }
+    }
+
+    private static String points(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     /** The value x100 with two decimals, or {@code n/a [k]} pointing at the reason among the notes. */

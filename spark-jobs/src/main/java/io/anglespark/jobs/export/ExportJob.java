@@ -91,12 +91,13 @@ public final class ExportJob implements Callable<Integer> {
         }
         manifest.stage("check");
         manifest.root().put("model", encoder.modelName());
+        manifest.root().put("name", encoder.name());
         manifest.root().put("model_id", ex.modelId());
         manifest.root().put("pooling", encoder.pooling().label());
         manifest.root().put("onnx_bytes", ex.onnx().length);
         manifest.root().put("check_texts", Math.min(cfg.checkTexts(), CHECK_SENTENCES.size() * 4));
         manifest.root().put("check_min_cosine", minCos);
-        Map<String, byte[]> files = HuggingFaceLayout.files(ex, encoder.modelName(), encoder.config(), encoder.pooling(), encoder.maxLength(),
+        Map<String, byte[]> files = HuggingFaceLayout.files(ex, encoder.name(), encoder.config(), encoder.pooling(), encoder.maxLength(),
                 cfg.normalize(), card(cfg.model(), encoder, hadoop));
         manifest.root().putPOJO("files", files.keySet());
         output.produce(out -> {

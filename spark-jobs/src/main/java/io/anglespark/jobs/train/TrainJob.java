@@ -122,7 +122,8 @@ public final class TrainJob implements Callable<Integer> {
         ModelSpec spec = modelSpec(cfg, hadoop);
         manifest.stage("read_inputs");
         LOG.info("train: {} {} examples ({}), dev: {} pairs; model {} ({} layers, hidden {}, {} pooling){}", train.size(), cfg.format(),
-                cfg.sources().isEmpty() ? "all sources" : String.join(", ", cfg.sources()), dev.size(), spec.name(), spec.config().layers(),
+                cfg.sources().isEmpty() ? "all sources" : String.join(", ", cfg.sources()), dev.size(),
+                spec.ownName().equals(spec.name()) ? spec.name() : spec.ownName() + " (from " + spec.name() + ")", spec.config().layers(),
                 spec.config().hidden(), spec.pooling().label(), cfg.warmStart() == null ? "" : ", warm start from " + cfg.warmStart());
 
         if (cfg.resume() && !HadoopFs.exists(cfg.output(), hadoop)) {
@@ -279,7 +280,13 @@ public final class TrainJob implements Callable<Integer> {
         return spark.read().schema(schema).parquet(path);
     }
 
+    /** The encoder the run starts from (the warm start's, or {@code model}'s), under {@code name} when one is given. */
     public static ModelSpec modelSpec(TrainJobConfig cfg, Configuration hadoop) throws IOException {
+        ModelSpec spec = startingSpec(cfg, hadoop);
+        return cfg.name() == null ? spec : spec.named(cfg.name());
+    }
+
+    private static ModelSpec startingSpec(TrainJobConfig cfg, Configuration hadoop) throws IOException {
         ModelSpec spec;
         if (cfg.warmStart() != null) {
             Path p = new Path(cfg.warmStart());
@@ -339,6 +346,7 @@ public final class TrainJob implements Callable<Integer> {
         counts.put("examples_fitted", result.state().examples());
         ObjectNode t = root.putObject("training");
         t.put("model", spec.name());
+        t.put("name", spec.ownName());
         t.put("finished", r.finished());
         t.put("resumed", r.resumed());
         t.put("stopped_early", r.stoppedEarly());

@@ -33,6 +33,8 @@ import java.util.Locale;
  * @param layers           keep only the first that many transformer layers (0: all)
  * @param random           shape of a {@code random} model
  * @param warmStart        an encoder artifact (a previous run's model.zip) to start from instead of {@code model}
+ * @param name             the trained model's own name, which its model id carries ({@code name@hash}); null: the warm
+ *                         start's name, else {@code model}'s
  * @param training         loss, batch, length, epochs, step budget (maxSteps, 0: none), optimiser and seed (the model
  *                         module's record)
  * @param workers          Spark workers (parameter averaging replicas); each round gives each one batch(es)
@@ -50,7 +52,7 @@ import java.util.Locale;
 public record TrainJobConfig(String input, ExampleShape format, List<String> sources, LabelScale labelScale,
                              String devInput, String devSource, String devSplit, int devMaxPairs,
                              String model, Pooling pooling, int layers, RandomShape random, String warmStart,
-                             TrainConfig training, int workers, int averagingFrequency, int prefetch, String storageLevel,
+                             String name, TrainConfig training, int workers, int averagingFrequency, int prefetch, String storageLevel,
                              boolean collectStats, int checkpointEverySteps, int keepCheckpoints, long maxRunSeconds,
                              int stopAfterSteps, String output, boolean overwrite, boolean resume, double progressIntervalSeconds,
                              EmptyInput emptyInput)
@@ -120,6 +122,11 @@ public record TrainJobConfig(String input, ExampleShape format, List<String> sou
             throw rs.invalid("hidden", random.hidden(), "must be a multiple of " + rs.key("heads") + " (" + random.heads() + ")");
         }
         String warmStart = r.optionalString("warm-start");
+        String name = r.optionalString("name");
+        if (name != null && !name.matches(io.anglespark.model.encoder.Encoder.NAME_PATTERN)) {
+            throw r.invalid("name", "'" + name + "'", "must be " + io.anglespark.model.encoder.Encoder.NAME_RULE
+                    + " (it becomes part of model ids and registry folders)");
+        }
 
         AngleLossConfig loss = loss(r.section("loss"), format, scale);
 
@@ -173,7 +180,7 @@ public record TrainJobConfig(String input, ExampleShape format, List<String> sou
         EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
         r.rejectUnknownKeys();
         return new TrainJobConfig(input, format, sources == null ? List.of() : sources, scale, devInput == null ? input : devInput, devSource,
-                devSplit, devMaxPairs, model, pooling, layers, random, warmStart, training, workers, freq, prefetch, storage, stats, every, keep,
+                devSplit, devMaxPairs, model, pooling, layers, random, warmStart, name, training, workers, freq, prefetch, storage, stats, every, keep,
                 maxRunSeconds, stopAfter, output, overwrite, resume, progress, emptyInput);
     }
 

@@ -92,4 +92,28 @@ class EvaluateConfigTest {
         String unknownInSet = failure("evaluate.sets=[{name=p, format=pairs, path=p, source=[stsb]}]");
         assertTrue(unknownInSet.contains("did you mean 'evaluate.sets[0].sources'"), unknownInSet);
     }
+
+    @Test
+    void theGateIsOffByDefaultAndOnItComparesTheLastModelWithTheFirstOnTheFirstSet() {
+        assertNull(load().gate(), "off unless --gate or evaluate.gate.enabled");
+        Gate g = load("evaluate.models=[bge-small-en-v1.5, \"/r/v2/model.zip\"]", "evaluate.gate.enabled=true").gate();
+        assertEquals(new Gate("bge-small-en-v1.5", "/r/v2/model.zip", "stsb-test", 0.0, 1.0), g, "the defaults conf/evaluate.conf states");
+        Gate named = load("evaluate.models=[a/m.zip, b/m.zip, minilm-l6-v2]", "evaluate.gate.enabled=true", "evaluate.gate.baseline=b/m.zip",
+                "evaluate.gate.challenger=MINILM-L6-V2", "evaluate.gate.primary=sick-trial", "evaluate.gate.min-gain=-0.25",
+                "evaluate.gate.max-loss=2").gate();
+        assertEquals(new Gate("b/m.zip", "minilm-l6-v2", "sick-trial", -0.25, 2.0), named);
+    }
+
+    @Test
+    void aGateThatCannotBeDecidedFailsNamingItsKey() {
+        String one = failure("evaluate.gate.enabled=true");
+        assertTrue(one.contains("evaluate.gate.enabled") && one.contains("two models"), one);
+        String unknown = failure("evaluate.models=[a/m.zip, b/m.zip]", "evaluate.gate.enabled=true", "evaluate.gate.baseline=c/m.zip");
+        assertTrue(unknown.contains("evaluate.gate.baseline") && unknown.contains("a/m.zip"), unknown);
+        assertTrue(failure("evaluate.models=[a/m.zip, b/m.zip]", "evaluate.gate.enabled=true", "evaluate.gate.challenger=a/m.zip")
+                .contains("evaluate.gate.challenger"));
+        String set = failure("evaluate.models=[a/m.zip, b/m.zip]", "evaluate.gate.enabled=true", "evaluate.gate.primary=stsb-dev");
+        assertTrue(set.contains("evaluate.gate.primary") && set.contains("stsb-test"), set);
+        assertTrue(failure("evaluate.gate.max-loss=-1").contains("evaluate.gate.max-loss"));
+    }
 }

@@ -336,6 +336,29 @@ class EvaluateJobTest {
     }
 
     @Test
+    void asTheGateTheJobWritesItsVerdictAndTheReasonsWhyTheChallengerFailed() throws Exception {
+        Path lenient = dir.resolve("gate-lenient");
+        EvaluateReport passed = EvaluateJob.run(spark, config(lenient, List.of("evaluate.gate.enabled=true", "evaluate.gate.min-gain=-100",
+                "evaluate.gate.max-loss=100", "evaluate.plots.enabled=false")));
+        assertTrue(passed.gate().passed(), passed.gate().reasons().toString());
+        JsonNode gate = JSON.readTree(lenient.resolve(EvaluateJob.GATE_FILE).toFile());
+        assertTrue(gate.get("passed").asBoolean());
+        assertEquals(modelB.toString(), gate.get("rule").get("challenger").asText(), "the last model challenges the first");
+        assertEquals(4, gate.get("checks").size());
+        assertTrue(JSON.readTree(lenient.resolve("_run.json").toFile()).get("gate").get("passed").asBoolean());
+
+        Path strict = dir.resolve("gate-strict");
+        EvaluateReport failed = EvaluateJob.run(spark, config(strict, List.of("evaluate.gate.enabled=true", "evaluate.gate.min-gain=100",
+                "evaluate.gate.primary=prepared-stsb-test", "evaluate.plots.enabled=false")));
+        assertFalse(failed.gate().passed());
+        assertTrue(failed.gate().reasons().get(0).startsWith("prepared-stsb-test (primary): challenger "), failed.gate().reasons().toString());
+        String md = Files.readString(strict.resolve("report.md"));
+        assertTrue(md.contains("## Gate: not passed") && md.contains("| prepared-stsb-test (primary) |"), md);
+        assertFalse(JSON.readTree(strict.resolve(EvaluateJob.GATE_FILE).toFile()).get("passed").asBoolean());
+        assertFalse(Files.exists(out.resolve(EvaluateJob.GATE_FILE)), "no gate, no gate.json");
+    }
+
+    @Test
     void aMissingModelFailsBeforeAnyOutputIsWritten() throws Exception {
         Path o = dir.resolve("out-missing-model");
         EvaluateConfig cfg = config(o, List.of("evaluate.models=[\"" + dir.resolve("no/such/model.zip") + "\"]"));

@@ -31,7 +31,7 @@ class ReportMarkdownTest {
                 List.of(new EvaluateReport.Result("m1", "sts|x", PairEvaluation.evaluate(sts, good), 3, 0.1, "plots/m1/sts.png"),
                         new EvaluateReport.Result("m1", "dups", PairEvaluation.evaluate(dup, goodDup), 4, 0.1, null),
                         new EvaluateReport.Result("m2", "sts|x", PairEvaluation.evaluate(sts, flat), 3, 0.1, null),
-                        new EvaluateReport.Result("m2", "dups", PairEvaluation.evaluate(dup, flatDup), 4, 0.1, null)));
+                        new EvaluateReport.Result("m2", "dups", PairEvaluation.evaluate(dup, flatDup), 4, 0.1, null)), null);
     }
 
     @Test

@@ -58,7 +58,7 @@ class LaunchScriptTest {
         String pom = Files.readString(ROOT.resolve("pom.xml"));
         String version = pom.substring(pom.indexOf("<version>") + 9, pom.indexOf("</version>"));
         for (String script : List.of("submit/prepare", "submit/issue-pairs", "submit/train", "submit/evaluate", "submit/embed", "submit/export",
-                "submit/pipeline", "bench/prepare", "bench/embed")) {
+                "submit/pipeline", "submit/retrain", "bench/prepare", "bench/embed")) {
             Result help = run(Map.of(), script, "--help");
             assertEquals(0, help.exit(), script + ":\n" + help.output());
             assertTrue(help.output().contains("--master") && help.output().contains("--conf"), script + ":\n" + help.output());
@@ -112,6 +112,11 @@ class LaunchScriptTest {
         }
         assertEquals(List.of("--config", ROOT.resolve("conf/train.conf").toString(), "--set", "train.max-steps=3", "-o", "/tmp/out", "--resume"),
                 jobArgs(r), "client mode: the user's conf/train.conf, then the job's options in order");
+        // each job's own flags reach it: the evaluate job's --gate, the retraining job's --status
+        assertEquals(List.of("--config", ROOT.resolve("conf/evaluate.conf").toString(), "--gate"), jobArgs(command(Map.of(), "submit/evaluate", "--gate")));
+        Result retrain = command(Map.of(), "submit/retrain", "--status", "--set", "retrain.name=faq");
+        assertEquals(List.of("--config", ROOT.resolve("conf/retrain.conf").toString(), "--status", "--set", "retrain.name=faq"), jobArgs(retrain));
+        assertTrue(String.join(" ", submitArgs(retrain)).contains("--class io.anglespark.jobs.retrain.RetrainJob"), retrain.output());
     }
 
     @Test

@@ -75,7 +75,7 @@ class SubmitScriptsIT {
     @Test
     void everyScriptPrintsItsHelp() throws Exception {
         for (String script : List.of("submit/prepare", "submit/issue-pairs", "submit/train", "submit/evaluate", "submit/embed", "submit/export",
-                "bench/prepare", "bench/embed")) {
+                "submit/retrain", "bench/prepare", "bench/embed")) {
             Result r = run(script, "--help");
             assertEquals(0, r.exit(), script + ":\n" + r.output());
             assertTrue(r.output().contains("--config") && r.output().contains("--set") && r.output().contains("--master"), script + ":\n" + r.output());
@@ -165,5 +165,44 @@ class SubmitScriptsIT {
         List<String> noise = output.lines().filter(l -> l.contains("Added differentiated op") || l.contains("DifferentialFunction")).toList();
         assertEquals(List.of(), noise, "library noise on the console");
         org.apache.commons.io.FileUtils.deleteDirectory(out.getParent().toFile()); // ~450 MB of models and exports
+    }
+
+    @Test
+    void retrainPromotesThenRejectsThroughItsScriptWithItsExitCodesAndExportsThePromotedVersion() throws Exception {
+        Path dir = Files.createTempDirectory("retrain");
+        Path registry = dir.resolve("registry");
+        Map<String, String> env = Map.of("ANGLE_DATA_ROOT", tinyDataRoot(60).toString());
+        List<String> common = List.of("--set", "retrain.registry=" + registry, "--set", "retrain.name=sts-small",
+                "--set", "prepare.inputs=[{name=stsb-train, source=stsb, format=stsb, path=stsbenchmark/sts-train.csv, split=hash}]",
+                "--set", "train.model=minilm-l6-v2", "--set", "train.max-steps=2", "--set", "train.spark.workers=1", "--set", "train.batch-per-worker=8",
+                "--set", "train.max-length=32", "--set", "evaluate.plots.enabled=false",
+                // no dev set: the model is the last step's (on 60 lines a dev set of a few pairs may never beat the start,
+                // and a version that holds its start's weights is not promoted)
+                "--set", "train.dev.source=no-such-source", "--set", "train.empty-input=warn",
+                "--set", "evaluate.sets=[{name=stsb-test, format=stsb, path=stsbenchmark/sts-test.csv}, {name=sick-trial, format=sick, path=sick2014/SICK_trial.txt}]");
+        List<String> first = new java.util.ArrayList<>(common);
+        first.addAll(List.of("--set", "evaluate.gate.min-gain=-100", "--set", "evaluate.gate.max-loss=100"));
+        Result r1 = Scripts.run(Duration.ofMinutes(10), env, "submit/retrain", first.toArray(String[]::new));
+        assertEquals(0, r1.exit(), "promoted:\n" + r1.output());
+        Path v1 = registry.resolve("sts-small/v1");
+        for (String f : List.of("_run.json", "train/model.zip", "evaluation/gate.json", "export/onnx/model.onnx", "export/config.json",
+                "export/1_Pooling/config.json", "promotions/000001.json")) {
+            Path p = f.startsWith("promotions") ? registry.resolve("sts-small").resolve(f) : v1.resolve(f);
+            assertTrue(Files.isRegularFile(p), f + " is missing:\n" + r1.output());
+        }
+        String exported = Files.readString(v1.resolve("export/encoder.json"));
+        assertTrue(exported.contains("\"name\" : \"sts-small\"") && exported.contains("\"model\" : \"minilm-l6-v2\""), exported);
+
+        List<String> second = new java.util.ArrayList<>(common);
+        second.addAll(List.of("--set", "evaluate.gate.min-gain=50"));
+        Result r2 = Scripts.run(Duration.ofMinutes(10), env, "submit/retrain", second.toArray(String[]::new));
+        assertEquals(3, r2.exit(), "rejected:\n" + r2.output());
+        assertTrue(r2.output().contains("v2 rejected, current stays v1: stsb-test (primary): challenger"), r2.output());
+        assertFalse(Files.exists(registry.resolve("sts-small/v2/export")), "a rejected version is not exported");
+
+        Result status = run(env, "submit/retrain", "--set", "retrain.registry=" + registry, "--set", "retrain.name=sts-small", "--status");
+        assertEquals(0, status.exit(), status.output());
+        assertTrue(status.output().contains("v1    current") && status.output().contains("v2    rejected: stsb-test (primary)"), status.output());
+        org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
     }
 }

@@ -58,6 +58,9 @@ class TrainJobConfigTest {
     @Test
     void badValuesFailNamingTheKey() {
         assertTrue(failure("train.spark.workers=0").contains("'train.spark.workers' = 0"));
+        assertTrue(failure("train.name=\"../x\"").contains("train.name"), "a model name is part of ids and registry folders");
+        assertEquals("support-search", load("train.name=support-search").name());
+        assertNull(load().name(), "null: the warm start's or the model's name");
         assertTrue(failure("train.limits.max-run-time=soon").contains("'train.limits.max-run-time'"));
         assertTrue(failure("train.spark.storage-level=IN_THE_CLOUD").contains("'train.spark.storage-level'"));
         assertTrue(failure("train.loss.preset=fancy").contains("'train.loss.preset'"));
