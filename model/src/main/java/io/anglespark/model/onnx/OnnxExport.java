@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Writes trained BERT weights back into the ONNX file they were imported from: the source file's bytes are
@@ -63,7 +62,7 @@ public final class OnnxExport {
         }
         Map<String, Integer> replaced = new HashMap<>();
         ByteArrayOutputStream out = new ByteArrayOutputStream(source.length + 1024);
-        Cursor c = new Cursor(source, 0, source.length);
+        ProtoBytes.Cursor c = new ProtoBytes.Cursor(source, 0, source.length);
         while (c.more()) {
             int start = c.pos;
             int tag = c.tag();
@@ -71,7 +70,7 @@ public final class OnnxExport {
                 int len = c.length();
                 byte[] graph = rewriteGraph(source, c.pos, c.pos + len, byInitializer, replaced);
                 c.pos += len;
-                writeLen(out, MODEL_GRAPH, graph);
+                ProtoBytes.writeLen(out, MODEL_GRAPH, graph);
             } else {
                 c.skip(tag);
                 out.write(source, start, c.pos - start);
@@ -79,9 +78,9 @@ public final class OnnxExport {
         }
         for (Map.Entry<String, String> m : metadata.entrySet()) {
             ByteArrayOutputStream entry = new ByteArrayOutputStream();
-            writeLen(entry, 1, m.getKey().getBytes(StandardCharsets.UTF_8));
-            writeLen(entry, 2, m.getValue().getBytes(StandardCharsets.UTF_8));
-            writeLen(out, MODEL_METADATA, entry.toByteArray());
+            ProtoBytes.writeLen(entry, 1, m.getKey().getBytes(StandardCharsets.UTF_8));
+            ProtoBytes.writeLen(entry, 2, m.getValue().getBytes(StandardCharsets.UTF_8));
+            ProtoBytes.writeLen(out, MODEL_METADATA, entry.toByteArray());
         }
         for (String name : byInitializer.keySet()) {
             int n = replaced.getOrDefault(name, 0);
@@ -108,7 +107,7 @@ public final class OnnxExport {
 
     private static byte[] rewriteGraph(byte[] b, int from, int to, Map<String, float[]> byInitializer, Map<String, Integer> replaced) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(to - from + 1024);
-        Cursor c = new Cursor(b, from, to);
+        ProtoBytes.Cursor c = new ProtoBytes.Cursor(b, from, to);
         while (c.more()) {
             int start = c.pos;
             int tag = c.tag();
@@ -120,7 +119,7 @@ public final class OnnxExport {
                 if (t == null) {
                     out.write(b, start, c.pos - start);
                 } else {
-                    writeLen(out, GRAPH_INITIALIZER, t);
+                    ProtoBytes.writeLen(out, GRAPH_INITIALIZER, t);
                 }
             } else {
                 c.skip(tag);
@@ -134,7 +133,7 @@ public final class OnnxExport {
     private static byte[] rewriteTensor(byte[] b, int from, int to, Map<String, float[]> byInitializer, Map<String, Integer> replaced) {
         String name = null;
         long dataType = -1;
-        Cursor c = new Cursor(b, from, to);
+        ProtoBytes.Cursor c = new ProtoBytes.Cursor(b, from, to);
         while (c.more()) {
             int tag = c.tag();
             if (tag == (TENSOR_NAME << 3 | ProtoReader.LEN)) {
@@ -155,7 +154,7 @@ public final class OnnxExport {
             throw new IllegalArgumentException("initializer '" + name + "' has data type " + dataType + ", expected FLOAT (1)");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(v.length * 4 + 256);
-        c = new Cursor(b, from, to);
+        c = new ProtoBytes.Cursor(b, from, to);
         while (c.more()) {
             int start = c.pos;
             int tag = c.tag();
@@ -173,86 +172,8 @@ public final class OnnxExport {
             raw[4 * i + 2] = (byte) (bits >>> 16);
             raw[4 * i + 3] = (byte) (bits >>> 24);
         }
-        writeLen(out, TENSOR_RAW_DATA, raw);
+        ProtoBytes.writeLen(out, TENSOR_RAW_DATA, raw);
         replaced.merge(name, 1, Integer::sum);
         return out.toByteArray();
-    }
-
-    private static void writeLen(ByteArrayOutputStream out, int field, byte[] value) {
-        writeVarint(out, (long) field << 3 | ProtoReader.LEN);
-        writeVarint(out, value.length);
-        out.write(value, 0, value.length);
-    }
-
-    private static void writeVarint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7fL) != 0) {
-            out.write((int) (v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    /** A position in an in-memory message, bounded by {@code end}. */
-    private static final class Cursor {
-        private final byte[] b;
-        private final int end;
-        int pos;
-
-        Cursor(byte[] b, int pos, int end) {
-            this.b = Objects.requireNonNull(b);
-            this.pos = pos;
-            this.end = end;
-        }
-
-        boolean more() {
-            return pos < end;
-        }
-
-        int tag() {
-            long t = varint();
-            if (t <= 0 || t > Integer.MAX_VALUE || (t >>> 3) == 0) {
-                throw new IllegalArgumentException("bad protobuf tag " + t + " at offset " + pos);
-            }
-            return (int) t;
-        }
-
-        long varint() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= end) {
-                    throw new IllegalArgumentException("protobuf varint runs past its message at offset " + pos);
-                }
-                int x = b[pos++] & 0xff;
-                v |= (long) (x & 0x7f) << shift;
-                if ((x & 0x80) == 0) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException("protobuf varint longer than 10 bytes at offset " + pos);
-        }
-
-        int length() {
-            long n = varint();
-            if (n < 0 || pos + n > end) {
-                throw new IllegalArgumentException("protobuf length " + n + " at offset " + pos + " overruns its message (ends at " + end + ")");
-            }
-            return (int) n;
-        }
-
-        void skip(int tag) {
-            switch (tag & 7) {
-                case ProtoReader.VARINT -> varint();
-                case ProtoReader.FIXED64 -> pos += 8;
-                case ProtoReader.LEN -> {
-                    int n = length(); // before reading pos: 'pos += length()' would add to the old pos
-                    pos += n;
-                }
-                case ProtoReader.FIXED32 -> pos += 4;
-                default -> throw new IllegalArgumentException("unsupported protobuf wire type " + (tag & 7) + " at offset " + pos);
-            }
-            if (pos > end) {
-                throw new IllegalArgumentException("protobuf field overruns its message at offset " + pos);
-            }
-        }
     }
 }

@@ -32,11 +32,11 @@ public record OnnxModel(String producer, long opset, String graphName, List<Node
                         List<String> inputs, List<String> outputs) {
 
     /** {@code TensorProto.DataType} codes this reader decodes. */
-    public static final int FLOAT = 1, INT32 = 6, INT64 = 7, BOOL = 9;
+    public static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7, BOOL = 9;
 
     /**
-     * A dense tensor, row-major. FLOAT data is in {@code floats} ({@code longs} null); INT64, INT32 and
-     * BOOL data are widened into {@code longs} ({@code floats} null). The array holds exactly
+     * A dense tensor, row-major. FLOAT data is in {@code floats} ({@code longs} null); INT64, INT32, INT8, UINT8
+     * and BOOL data are widened into {@code longs} ({@code floats} null). The array holds exactly
      * {@link #size()} elements; it is shared, not copied, by everything built from the model: treat it as
      * read-only. (Record equality of the arrays is by identity.)
      *
@@ -107,8 +107,8 @@ public record OnnxModel(String producer, long opset, String graphName, List<Node
 
     /**
      * Reads a model from a stream (not closed). Fails with an {@link IOException} on malformed input, on
-     * tensors stored as external data or in segments, and on tensor types other than FLOAT, INT32, INT64
-     * and BOOL.
+     * tensors stored as external data or in segments, and on tensor types other than FLOAT, INT32, INT64, INT8,
+     * UINT8 and BOOL.
      */
     public static OnnxModel read(InputStream in) throws IOException {
         ProtoReader r = new ProtoReader(in);
@@ -315,7 +315,7 @@ public record OnnxModel(String producer, long opset, String graphName, List<Node
             int width = switch (type) {
                 case FLOAT, INT32 -> 4;
                 case INT64 -> 8;
-                case BOOL -> 1;
+                case BOOL, INT8, UINT8 -> 1;
                 default -> 0;
             };
             if (width == 0 || rawBytes.length % width != 0) {
@@ -331,7 +331,7 @@ public record OnnxModel(String producer, long opset, String graphName, List<Node
                     longs[k] = switch (width) {
                         case 8 -> bb.getLong();
                         case 4 -> bb.getInt();
-                        default -> bb.get();
+                        default -> type == UINT8 ? bb.get() & 0xff : bb.get();
                     };
                 }
             }
@@ -343,8 +343,8 @@ public record OnnxModel(String producer, long opset, String graphName, List<Node
         } else {
             longs = intData.toArray();
         }
-        if (type != FLOAT && type != INT32 && type != INT64 && type != BOOL) {
-            throw new IOException(what + " has data type " + type + "; this reader decodes FLOAT, INT32, INT64 and BOOL only");
+        if (type != FLOAT && type != INT32 && type != INT64 && type != BOOL && type != INT8 && type != UINT8) {
+            throw new IOException(what + " has data type " + type + "; this reader decodes FLOAT, INT32, INT64, INT8, UINT8 and BOOL only");
         }
         long got = floats != null ? floats.length : longs.length;
         if (got != size) {

@@ -76,6 +76,9 @@ public final class HuggingFaceLayout {
         files.put("1_Pooling/config.json", json(poolingConfig(config.hidden(), pooling)));
         files.put("config_sentence_transformers.json", json(sentenceTransformersConfig(card.queryPrefix())));
         files.put(ONNX_FILE, ex.onnx());
+        if (ex.int8Onnx() != null) {
+            files.put(OnnxExporter.INT8_FILE, ex.int8Onnx());
+        }
         files.put(OnnxExporter.ENCODER_FILE, ex.encoderJson());
         files.put("README.md", modelCard(name, ex.modelId(), config, pooling, maxLength, normalize, card).getBytes(StandardCharsets.UTF_8));
         return files;

@@ -16,7 +16,8 @@ import java.util.Map;
  * parameter (names and float32 bits, in {@link BertWeights#parameters()} order). The same weights give the same id
  * whichever engine or file they are loaded from (a pretrained name, a trained artifact, its ONNX export); a model
  * changed by training, or pooled differently, gets another. The layer-norm epsilon and mask bias are not in it:
- * they come with the architecture, not with training.
+ * they come with the architecture, not with training. An int8 quantization of a model ({@code OnnxQuantizer}) has its
+ * float model's id with {@value #INT8_SUFFIX} added.
  */
 public final class ModelIds {
     private static final int HEX_DIGITS = 12;
@@ -24,8 +25,21 @@ public final class ModelIds {
     private ModelIds() {
     }
 
+    /** What an int8 file's model id adds to its float model's: the two kinds of vectors never share an id. */
+    public static final String INT8_SUFFIX = "-int8";
+
     public static String of(String name, BertWeights weights, Pooling pooling) {
         return name + "@" + weightsHash(weights, pooling).substring(0, HEX_DIGITS);
+    }
+
+    /** The id of the int8 quantization of the float model {@code modelId}. */
+    public static String int8(String modelId) {
+        return modelId + INT8_SUFFIX;
+    }
+
+    /** The float model's id of any id (itself when it is one): an int8 id and its float model's share it. */
+    public static String floatModel(String modelId) {
+        return modelId.endsWith(INT8_SUFFIX) ? modelId.substring(0, modelId.length() - INT8_SUFFIX.length()) : modelId;
     }
 
     /** The full hex SHA-256 of the pooling and the parameters. */

@@ -78,6 +78,21 @@ public record ModelRef(Kind kind, String value) implements Serializable {
      * @param ortThreads ONNX Runtime intra-op threads (0: its default); ignored by DL4J
      */
     public Loaded load(Engine engine, Pooling pooling, int ortThreads) throws IOException {
+        return load(engine, pooling, ortThreads, Precision.FP32);
+    }
+
+    /**
+     * Loads the model's float weights, or ({@link Precision#INT8}) the int8 file of an export folder written with
+     * {@code export.quantize = int8}, on ONNX Runtime, with the export's own pooling.
+     */
+    public Loaded load(Engine engine, Pooling pooling, int ortThreads, Precision precision) throws IOException {
+        if (precision == Precision.INT8) {
+            if (kind != Kind.ONNX_EXPORT) {
+                throw new IllegalArgumentException("model '" + value + "': int8 runs from an export folder that holds an int8 file "
+                        + "(submit/export --set export.quantize=int8), not from a " + (kind == Kind.REGISTERED ? "registered name" : "model .zip"));
+            }
+            return loadInt8(engine, pooling, ortThreads);
+        }
         return switch (kind) {
             case REGISTERED -> loadRegistered(PretrainedModel.byName(value), engine, pooling, ortThreads);
             case ARTIFACT -> loadArtifact(engine, pooling, ortThreads);
@@ -143,6 +158,27 @@ public record ModelRef(Kind kind, String value) implements Serializable {
         byte[] onnx = Files.readAllBytes(existing(onnxFile, "ONNX file"));
         byte[] tok = Files.readAllBytes(existing(dir.resolve(OnnxExporter.TOKENIZER_FILE), "tokenizer"));
         return fromOnnx(d.model(), d.name(), d.config(), pooling == null ? d.pooling() : pooling, onnx, tok, engine, ortThreads, d.maxLength());
+    }
+
+    private Loaded loadInt8(Engine engine, Pooling pooling, int ortThreads) throws IOException {
+        Path dir = existing(Path.of(value), "ONNX export folder");
+        OnnxExporter.Description d = OnnxExporter.describe(Files.readAllBytes(existing(dir.resolve(OnnxExporter.ENCODER_FILE),
+                "export description")), dir.toString());
+        if (d.int8File() == null || d.int8ModelId() == null) {
+            throw new IllegalArgumentException("model '" + value + "' has no int8 file: export it with --set export.quantize=int8");
+        }
+        if (engine != Engine.ONNXRUNTIME) {
+            throw new IllegalArgumentException("model '" + value + "': int8 runs on ONNX Runtime, not " + engine.label()
+                    + " (set the engine to onnxruntime)");
+        }
+        if (pooling != null && pooling != d.pooling()) {
+            throw new IllegalArgumentException("model '" + value + "': its int8 file's model id is for its exported pooling ("
+                    + d.pooling().label() + "), not " + pooling.label() + "; leave the pooling unset or export with that pooling");
+        }
+        byte[] onnx = Files.readAllBytes(existing(dir.resolve(d.int8File()), "int8 ONNX file"));
+        byte[] tok = Files.readAllBytes(existing(dir.resolve(OnnxExporter.TOKENIZER_FILE), "tokenizer"));
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(new ByteArrayInputStream(tok));
+        return new Loaded(new OnnxRuntimeEngine(d.model(), d.config(), d.pooling(), tokenizer, onnx, ortThreads), d.int8ModelId(), d.maxLength());
     }
 
     /**

@@ -10,6 +10,7 @@ import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.encoder.EncoderGraphFactory;
 import io.anglespark.model.onnx.BertWeights;
 import io.anglespark.model.onnx.OnnxExport;
+import io.anglespark.model.onnx.OnnxQuantizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +29,8 @@ public final class OnnxExporter {
     public static final String ONNX_FILE = "model.onnx";
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final String ENCODER_FILE = "encoder.json";
+    /** An export's int8 file, relative to its folder (the name Hugging Face Optimum gives a dynamically quantized model). */
+    public static final String INT8_FILE = "onnx/model_quantized.onnx";
     private static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,7 +38,26 @@ public final class OnnxExporter {
     }
 
     /** The three files of an export, in memory, and the model id of the weights they hold. */
-    public record Exported(byte[] onnx, byte[] tokenizerJson, byte[] encoderJson, String modelId) {
+    public record Exported(byte[] onnx, byte[] tokenizerJson, byte[] encoderJson, String modelId, byte[] int8Onnx) {
+        public Exported(byte[] onnx, byte[] tokenizerJson, byte[] encoderJson, String modelId) {
+            this(onnx, tokenizerJson, encoderJson, modelId, null);
+        }
+
+        /**
+         * This export with an int8 quantization of its ONNX file ({@link OnnxQuantizer}), recorded in {@value #ENCODER_FILE}
+         * ({@code int8: {file, model_id}}) under its own model id ({@link ModelIds#int8}).
+         */
+        public Exported withInt8() throws IOException {
+            String id = ModelIds.int8(modelId);
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("angle_spark.model_id", id);
+            meta.put("angle_spark.quantization", "int8-dynamic");
+            OnnxQuantizer.Result q = OnnxQuantizer.quantize(onnx, meta);
+            ObjectNode n = (ObjectNode) JSON.readTree(encoderJson);
+            n.putObject("int8").put("file", INT8_FILE).put("model_id", id).put("quantized_matmuls", q.matMuls());
+            return new Exported(onnx, tokenizerJson, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n), modelId, q.onnx());
+        }
+
         /** Writes the three files into {@code dir} (created). */
         public void writeTo(Path dir) throws IOException {
             Files.createDirectories(dir);
@@ -77,7 +99,8 @@ public final class OnnxExporter {
     }
 
     /** What {@value #ENCODER_FILE} says: the model the weights started from, the model's own name (the same when unnamed). */
-    record Description(String model, String name, String modelId, Pooling pooling, int maxLength, BertConfig config) {
+    record Description(String model, String name, String modelId, Pooling pooling, int maxLength, BertConfig config, String int8File,
+                       String int8ModelId) {
     }
 
     static Description describe(byte[] encoderJson, String where) throws IOException {
@@ -96,6 +119,6 @@ public final class OnnxExporter {
             throw new IOException(where + ": " + ENCODER_FILE + " name is not a model name (letters, digits, '.', '_', '-')");
         }
         return new Description(model, name, n.path("model_id").asText(), Pooling.parse(n.path("pooling").asText()),
-                n.path("maxLength").asInt(), bert);
+                n.path("maxLength").asInt(), bert, n.path("int8").path("file").asText(null), n.path("int8").path("model_id").asText(null));
     }
 }

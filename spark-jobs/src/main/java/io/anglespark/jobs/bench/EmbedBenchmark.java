@@ -14,6 +14,17 @@ import io.anglespark.jobs.embed.EmbedJob;
 import io.anglespark.jobs.embed.EmbedReport;
 import io.anglespark.jobs.embed.EngineCache;
 import io.anglespark.model.serve.Engine;
+import io.anglespark.model.tokenize.WordPieceTokenizer;
+import io.anglespark.model.serve.Precision;
+import io.anglespark.model.serve.HuggingFaceLayout;
+import io.anglespark.model.encoder.EncoderArtifact;
+import io.anglespark.model.encoder.Encoder;
+import io.anglespark.model.PretrainedModel;
+import io.anglespark.model.Pooling;
+import io.anglespark.model.Machine;
+import io.anglespark.jobs.export.ExportJob;
+import io.anglespark.jobs.export.ExportConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -77,14 +88,53 @@ public final class EmbedBenchmark implements Callable<Integer> {
         System.exit(JobMain.execute("bench-embed", new EmbedBenchmark(), args));
     }
 
-    record Settings(List<Long> sizes, List<Engine> engines, long seed, String dataRoot, String workDir, String report, boolean isolate,
+    /** What one run measures: a bare ONNX Runtime loop, or the embed job on an engine and precision. */
+    enum Variant {
+        BARE_ONNXRUNTIME(Engine.ONNXRUNTIME, Precision.FP32),
+        ONNXRUNTIME(Engine.ONNXRUNTIME, Precision.FP32),
+        ONNXRUNTIME_INT8(Engine.ONNXRUNTIME, Precision.INT8),
+        DL4J(Engine.DL4J, Precision.FP32);
+
+        final Engine engine;
+        final Precision precision;
+
+        Variant(Engine engine, Precision precision) {
+            this.engine = engine;
+            this.precision = precision;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        static Variant parse(String s) {
+            for (Variant v : values()) {
+                if (v.label().equals(s.trim().toLowerCase(Locale.ROOT))) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("unknown run '" + s + "' (known: bare-onnxruntime, onnxruntime, onnxruntime-int8, dl4j)");
+        }
+
+        /** Runs on the model's export folder (the float file, or its int8 file) rather than its registered name. */
+        boolean onExport() {
+            return engine == Engine.ONNXRUNTIME;
+        }
+    }
+
+    record Settings(List<Long> sizes, List<Variant> runs, long seed, String dataRoot, String workDir, String report, boolean isolate,
                     int gcSeconds) {
         static Settings from(Config c) {
             ConfigReader r = ConfigReader.of(c, "bench-embed");
             List<Double> sizes = r.optionalDoubleList("sizes");
-            List<String> engines = r.optionalStringList("engines");
-            Settings s = new Settings(sizes == null ? List.of(10_000L, 100_000L) : sizes.stream().map(Double::longValue).toList(),
-                    (engines == null ? List.of("dl4j", "onnxruntime") : engines).stream().map(Engine::parse).toList(),
+            List<String> runs = r.optionalStringList("runs");
+            List<Variant> variants;
+            try {
+                variants = (runs == null ? List.of("bare-onnxruntime", "onnxruntime", "onnxruntime-int8") : runs).stream().map(Variant::parse).toList();
+            } catch (IllegalArgumentException e) {
+                throw r.invalid("runs", runs, e.getMessage());
+            }
+            Settings s = new Settings(sizes == null ? List.of(10_000L, 100_000L) : sizes.stream().map(Double::longValue).toList(), variants,
                     r.longIn("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE), r.string("data-root", "../shared/data"),
                     r.requiredString("work-dir"), r.requiredString("report"), r.bool("isolate", true),
                     r.intIn("full-gc-every-seconds", 30, 0, 3600));
@@ -97,14 +147,14 @@ public final class EmbedBenchmark implements Callable<Integer> {
     }
 
     /** One run's figures. */
-    record Run(long texts, Engine engine, String modelId, double embedSeconds, double wallSeconds, long written, long tokens,
+    record Run(long texts, Variant variant, String modelId, double embedSeconds, double wallSeconds, long written, long tokens,
                long startRss, long peakRss, long peakLiveHeap, int fullCollections, int collections, double gcSeconds) {
         double rowsPerSecond() {
             return written / embedSeconds;
         }
     }
 
-    /** Set on the child JVMs of an isolated benchmark: TEXTS:ENGINE:RESULT_FILE, the one run to do and where its figures go. */
+    /** Set on the child JVMs of an isolated benchmark: TEXTS:RUN:RESULT_FILE, the one run to do and where its figures go. */
     @CommandLine.Option(names = "--one-run", hidden = true)
     String oneRun;
 
@@ -117,10 +167,15 @@ public final class EmbedBenchmark implements Callable<Integer> {
         if (oneRun != null) {
             String[] parts = oneRun.split(":", 3);
             long n = Long.parseLong(parts[0]);
-            Run r = SparkSessions.runAndStop("angle-spark bench-embed " + n + " " + parts[1],
-                    spark -> measure(spark, embedConfig(configPath, work, n, Engine.parse(parts[1])), n, s.gcSeconds()));
+            Variant v = Variant.parse(parts[1]);
+            EmbedConfig cfg = embedConfig(configPath, work, n, v);
+            Run r = v == Variant.BARE_ONNXRUNTIME ? measureBare(cfg, work, n, s.gcSeconds())
+                    : SparkSessions.runAndStop("angle-spark bench-embed " + n + " " + parts[1], spark -> measure(spark, cfg, v, n, s.gcSeconds()));
             json.writeValue(Paths.get(parts[2]).toFile(), r);
             return 0;
+        }
+        if (s.runs().stream().anyMatch(Variant::onExport)) {
+            export(configPath, work);
         }
         List<String> sentences = sentences(s.dataRoot());
         List<Run> runs = new ArrayList<>();
@@ -128,17 +183,18 @@ public final class EmbedBenchmark implements Callable<Integer> {
         try {
             for (long n : s.sizes()) {
                 generate(corpus(work, n), n, sentences, s.seed());
-                for (Engine engine : s.engines()) {
+                for (Variant v : s.runs()) {
                     Run r;
                     if (spark == null) {
-                        r = inFreshJvm(n, engine, work, json);
+                        r = inFreshJvm(n, v, work, json);
                     } else {
                         EngineCache.clear();
                         System.gc();
-                        r = measure(spark, embedConfig(configPath, work, n, engine), n, s.gcSeconds());
+                        EmbedConfig cfg = embedConfig(configPath, work, n, v);
+                        r = v == Variant.BARE_ONNXRUNTIME ? measureBare(cfg, work, n, s.gcSeconds()) : measure(spark, cfg, v, n, s.gcSeconds());
                     }
                     runs.add(r);
-                    LOG.info("{} texts on {}: {} rows/s, peak RSS {} MB (at start {} MB), live heap {} MB", n, engine.label(),
+                    LOG.info("{} texts, {}: {} rows/s, peak RSS {} MB (at start {} MB), live heap {} MB", n, v.label(),
                             Math.round(r.rowsPerSecond()), r.peakRss() >> 20, r.startRss() >> 20, r.peakLiveHeap() >> 20);
                 }
             }
@@ -147,7 +203,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
                 spark.stop();
             }
         }
-        EmbedConfig described = embedConfig(configPath, work, s.sizes().get(0), s.engines().get(0));
+        EmbedConfig described = embedConfig(configPath, work, s.sizes().get(0), s.runs().get(0));
         String md = report(s, described, runs);
         Path out = Paths.get(s.report());
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -160,15 +216,50 @@ public final class EmbedBenchmark implements Callable<Integer> {
         return work.resolve("corpus-" + n + ".jsonl");
     }
 
-    /** The embed job's configuration for one run: conf's embed settings and the overrides, with this run's input, output and engine. */
-    private EmbedConfig embedConfig(String configPath, Path work, long n, Engine engine) {
+    /**
+     * The embed job's configuration for one run: conf's embed settings and the overrides, with this run's input, output,
+     * engine and precision; the ONNX Runtime runs use the model's export folder ({@link #export}).
+     */
+    private EmbedConfig embedConfig(String configPath, Path work, long n, Variant v) {
         List<String> overrides = cli.sets("bench-embed", "embed");
         overrides.add("embed.input.path=" + corpus(work, n));
         overrides.add("embed.input.format=jsonl");
-        overrides.add("embed.output=" + work.resolve("out-" + n + "-" + engine.label()));
+        overrides.add("embed.output=" + work.resolve("out-" + n + "-" + v.label()));
         overrides.add("embed.overwrite=true");
-        overrides.add("embed.engine=" + engine.label());
-        return EmbedConfig.from(JobConfigs.load(configPath, overrides, HadoopFs.driverConfiguration()));
+        overrides.add("embed.engine=" + v.engine.label());
+        overrides.add("embed.precision=" + v.precision.label());
+        EmbedConfig base = EmbedConfig.from(JobConfigs.load(configPath, overrides, HadoopFs.driverConfiguration()));
+        if (v.onExport()) {
+            overrides.add("embed.model=" + exportDir(work, base.model()));
+            return EmbedConfig.from(JobConfigs.load(configPath, overrides, HadoopFs.driverConfiguration()));
+        }
+        return base;
+    }
+
+    private static Path exportDir(Path work, String model) {
+        return work.resolve("export-" + model);
+    }
+
+    /**
+     * The registered model exported with its int8 file into the work folder, once per benchmark (the export job on an
+     * artifact of the pretrained weights at the run's maximum length): the float and int8 runs read the same folder.
+     */
+    private void export(String configPath, Path work) throws IOException {
+        EmbedConfig cfg = EmbedConfig.from(JobConfigs.load(configPath, withInput(cli.sets("bench-embed", "embed")), HadoopFs.driverConfiguration()));
+        PretrainedModel m = PretrainedModel.byName(cfg.model());
+        Path zip = work.resolve(m.name() + ".zip");
+        Files.createDirectories(work);
+        int maxLength = cfg.maxLengthGiven() ? cfg.longText().maxLength() : m.maxLength();
+        EncoderArtifact.save(Encoder.pretrained(m, cfg.pooling(), maxLength), zip.toFile());
+        ExportConfig e = ExportConfig.from(JobConfigs.load(JobCli.bundledConfig("export"), List.of("export.model=" + zip,
+                "export.output=" + exportDir(work, m.name()), "export.overwrite=true", "export.quantize=int8"), HadoopFs.driverConfiguration()));
+        SparkSessions.runAndStop("angle-spark bench-embed export", spark -> ExportJob.run(spark, e));
+    }
+
+    private static List<String> withInput(List<String> overrides) {
+        List<String> all = new ArrayList<>(overrides);
+        all.add("embed.input.path=unused");
+        return all;
     }
 
     /**
@@ -176,15 +267,15 @@ public final class EmbedBenchmark implements Callable<Integer> {
      * inherits memory an earlier one left behind (native memory is returned late or never: glibc keeps freed
      * arenas, ND4J frees arrays only when their Java objects are collected).
      */
-    private static Run inFreshJvm(long n, Engine engine, Path work, ObjectMapper json) throws IOException, InterruptedException {
+    private static Run inFreshJvm(long n, Variant v, Path work, ObjectMapper json) throws IOException, InterruptedException {
         List<String> command = ownCommandLine();
-        Path result = work.resolve("run-" + n + "-" + engine.label() + ".json");
+        Path result = work.resolve("run-" + n + "-" + v.label() + ".json");
         Files.deleteIfExists(result);
-        command.add("--one-run=" + n + ":" + engine.label() + ":" + result);
-        LOG.info("{} texts on {}: starting a fresh JVM", n, engine.label());
+        command.add("--one-run=" + n + ":" + v.label() + ":" + result);
+        LOG.info("{} texts, {}: starting a fresh JVM", n, v.label());
         int rc = new ProcessBuilder(command).inheritIO().start().waitFor();
         if (rc != 0 || !Files.isRegularFile(result)) {
-            throw new IOException("the run of " + n + " texts on " + engine.label() + " failed (exit " + rc + "); its log is above");
+            throw new IOException("the run of " + n + " texts, " + v.label() + ", failed (exit " + rc + "); its log is above");
         }
         return json.readValue(result.toFile(), Run.class);
     }
@@ -202,34 +293,50 @@ public final class EmbedBenchmark implements Callable<Integer> {
         return args;
     }
 
-    private static Run measure(SparkSession spark, EmbedConfig cfg, long n, int gcSeconds) throws IOException {
+    /**
+     * The bare ONNX Runtime loop ({@link BareOrtLoop}) over the run's corpus, on the export's float file, every core,
+     * with the embed job's batch size and maximum length; the texts are read before the clock starts.
+     */
+    private static Run measureBare(EmbedConfig cfg, Path work, long n, int gcSeconds) throws IOException {
+        Path dir = Paths.get(cfg.model());
+        JsonNode enc = new ObjectMapper().readTree(dir.resolve("encoder.json").toFile());
+        List<String> texts = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(corpus(work, n), StandardCharsets.UTF_8)) {
+            texts.add(json.readTree(line).get("text").asText());
+        }
+        byte[] onnx = Files.readAllBytes(dir.resolve(HuggingFaceLayout.ONNX_FILE));
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(new java.io.ByteArrayInputStream(Files.readAllBytes(dir.resolve("tokenizer.json"))));
+        int maxLength = cfg.maxLengthGiven() ? cfg.longText().maxLength() : enc.get("maxLength").asInt();
+        long startRss = MemoryProbe.resetPeaks();
+        GcWatch gc = new GcWatch(gcSeconds);
+        long t0 = System.nanoTime();
+        BareOrtLoop.Result r;
+        try (gc) {
+            r = BareOrtLoop.run(onnx, tokenizer, Pooling.parse(enc.get("pooling").asText()), texts, maxLength, cfg.batchSize(),
+                    Runtime.getRuntime().availableProcessors());
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IOException("the bare ONNX Runtime loop failed: " + e.getMessage(), e);
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        LOG.info("bare loop: {} texts, {} tokens in {} s (checksum {})", r.texts(), r.tokens(), Math.round(r.seconds()), r.checksum());
+        return new Run(n, Variant.BARE_ONNXRUNTIME, enc.get("model_id").asText(), r.seconds(), wall, r.texts(), r.tokens(), startRss,
+                MemoryProbe.peakRss(), gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3);
+    }
+
+    private static Run measure(SparkSession spark, EmbedConfig cfg, Variant v, long n, int gcSeconds) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // Executors are this JVM in local mode; the probe job runs there all the same, so the code path is the cluster's.
         long startRss = sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.resetPeaks()).collect().get(0);
-        GcWatch gc = new GcWatch();
-        Thread collector = null;
-        if (gcSeconds > 0) {
-            collector = new Thread(() -> gc.forceEvery(gcSeconds), "bench-embed-full-gc");
-            collector.setDaemon(true);
-            collector.start();
-        }
+        GcWatch gc = new GcWatch(gcSeconds);
         long t0 = System.nanoTime();
         EmbedReport r;
         try (gc) {
             r = EmbedJob.run(spark, cfg);
-        } finally {
-            if (collector != null) {
-                collector.interrupt();
-                try {
-                    collector.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         long rss = sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.peakRss()).collect().get(0);
-        return new Run(n, cfg.engine(), r.modelId(), r.embedSeconds(), wall, r.written(), r.tokens(), startRss, rss,
+        return new Run(n, v, r.modelId(), r.embedSeconds(), wall, r.written(), r.tokens(), startRss, rss,
                 gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3);
     }
 
@@ -301,7 +408,10 @@ public final class EmbedBenchmark implements Callable<Integer> {
             }
         };
 
-        GcWatch() {
+        private final Thread collector;
+
+        /** @param forceEverySeconds a full collection every that many seconds while open (0: only those the JVM runs) */
+        GcWatch(int forceEverySeconds) {
             for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
                 if (p.getType() == MemoryType.HEAP) {
                     heapPools.add(p.getName());
@@ -312,6 +422,11 @@ public final class EmbedBenchmark implements Callable<Integer> {
                     emitter.addNotificationListener(listener, null, null);
                     emitters.add(emitter);
                 }
+            }
+            collector = forceEverySeconds > 0 ? new Thread(() -> forceEvery(forceEverySeconds), "bench-embed-full-gc") : null;
+            if (collector != null) {
+                collector.setDaemon(true);
+                collector.start();
             }
         }
 
@@ -329,6 +444,14 @@ public final class EmbedBenchmark implements Callable<Integer> {
 
         @Override
         public void close() {
+            if (collector != null) {
+                collector.interrupt();
+                try {
+                    collector.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             // One last full collection; its notification arrives on another thread, so wait for it (a few seconds at most).
             int before = full.get();
             System.gc();
@@ -397,13 +520,22 @@ public final class EmbedBenchmark implements Callable<Integer> {
                 init, max, preTouched ? ", pre-touched" : ", not pre-touched");
     }
 
+    /** {@code r}'s rows/s over the same corpus's {@code base} run's, or blank (no such run, or {@code r} is it). */
+    private static String ratio(List<Run> runs, Run r, Variant base) {
+        if (r.variant() == base) {
+            return "";
+        }
+        return runs.stream().filter(o -> o.texts() == r.texts() && o.variant() == base).findFirst()
+                .map(o -> String.format(Locale.ROOT, "%.2f", r.rowsPerSecond() / o.rowsPerSecond())).orElse("");
+    }
+
     private static String report(Settings s, EmbedConfig cfg, List<Run> runs) {
         String sparkVersion = org.apache.spark.package$.MODULE$.SPARK_VERSION();
         StringBuilder b = new StringBuilder();
         b.append("# Embedding benchmark\n\n");
-        b.append(String.format(Locale.ROOT, "- date: %s%n- machine: %d cores (%s), Java %s, Spark %s, local mode "
-                        + "(the executors are the driver JVM)%n- heap: %s%n", Instant.now(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"), System.getProperty("java.version"), sparkVersion, heapDescription()));
+        b.append(String.format(Locale.ROOT, "- date: %s%n- machine: %s; ONNX Runtime %s; Spark %s, local mode (the executors are the "
+                        + "driver JVM)%n- heap: %s%n", Instant.now(), Machine.describe(), ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
+                sparkVersion, heapDescription()));
         b.append("- command: `bench/embed` (class io.anglespark.jobs.bench.EmbedBenchmark, conf/bench-embed.conf)");
         if (!s.sizes().equals(List.of(10_000L, 100_000L))) {
             b.append(" with sizes ").append(s.sizes());
@@ -412,7 +544,11 @@ public final class EmbedBenchmark implements Callable<Integer> {
         if (cfg != null) {
             b.append(String.format(Locale.ROOT, "- model %s, %s, batch %d, bucket %d texts, slices of %,d rows, %s partitions, ORT threads %s%n",
                     cfg.model(), cfg.policy().describe(), cfg.batchSize(), cfg.bucketTexts(), cfg.sliceRows(),
-                    cfg.partitions() == 0 ? "default" : String.valueOf(cfg.partitions()), cfg.ortThreads() == 0 ? "default" : cfg.ortThreads()));
+                    cfg.partitions() == 0 ? "default" : String.valueOf(cfg.partitions()), cfg.ortThreads() == 0 ? "spark.task.cpus" : cfg.ortThreads()));
+            b.append("- runs: bare-onnxruntime = a plain ONNX Runtime loop in one JVM (same texts and tokenizer, one session with every core, "
+                    + "texts sorted by length, batches of the job's size, pooled from the output buffer; no Spark, no files); onnxruntime / "
+                    + "onnxruntime-int8 = the embed job on the model's export folder, its float / int8 file (export.quantize = int8); dl4j = the "
+                    + "embed job on DL4J\n");
         }
         b.append("- corpus: STS-B train/dev/test sentences drawn at random (seed ").append(s.seed())
                 .append("), each made unique by its number, JSON lines; every text is embedded\n");
@@ -423,43 +559,37 @@ public final class EmbedBenchmark implements Callable<Integer> {
                 + "after a full collection, the most of the run");
         b.append(s.gcSeconds() > 0 ? " (a full collection is asked for every " + s.gcSeconds() + " s and at the end; their pauses are in the rows/s)\n\n"
                 : " (only the full collections the JVM chose to run, and one at the end)\n\n");
-        b.append("| texts | engine | rows/s | ORT / DL4J | embed s | wall s | tokens | RSS at start | peak RSS | peak live heap | full GCs / all | GC pause s |\n");
-        b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| texts | run | rows/s | / bare loop | / fp32 job | embed s | wall s | tokens | RSS at start | peak RSS | peak live heap "
+                + "| full GCs / all | GC pause s |\n");
+        b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Run r : runs) {
-            String ratio = "";
-            if (r.engine() == Engine.ONNXRUNTIME) {
-                for (Run d : runs) {
-                    if (d.texts() == r.texts() && d.engine() == Engine.DL4J) {
-                        ratio = String.format(Locale.ROOT, "%.2f", r.rowsPerSecond() / d.rowsPerSecond());
-                    }
-                }
-            }
-            b.append(String.format(Locale.ROOT, "| %,d | %s | %,.1f | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %d / %d | %.1f |%n",
-                    r.texts(), r.engine().label(), r.rowsPerSecond(), ratio, r.embedSeconds(), r.wallSeconds(), r.tokens(),
-                    r.startRss() >> 20, r.peakRss() >> 20, r.peakLiveHeap() >> 20, r.fullCollections(), r.collections(), r.gcSeconds()));
+            b.append(String.format(Locale.ROOT, "| %,d | %s | %,.1f | %s | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %d / %d | %.1f |%n",
+                    r.texts(), r.variant().label(), r.rowsPerSecond(), ratio(runs, r, Variant.BARE_ONNXRUNTIME), ratio(runs, r, Variant.ONNXRUNTIME),
+                    r.embedSeconds(), r.wallSeconds(), r.tokens(), r.startRss() >> 20, r.peakRss() >> 20, r.peakLiveHeap() >> 20,
+                    r.fullCollections(), r.collections(), r.gcSeconds()));
         }
         if (s.sizes().size() > 1) {
-            b.append("\nLargest corpus against smallest, per engine (peak RSS; peak live heap):\n\n");
-            for (Engine e : s.engines()) {
+            b.append("\nLargest corpus against smallest, per run (peak RSS; peak live heap):\n\n");
+            for (Variant v : s.runs()) {
                 Run small = null, big = null;
                 for (Run r : runs) {
-                    if (r.engine() == e && (small == null || r.texts() < small.texts())) {
+                    if (r.variant() == v && (small == null || r.texts() < small.texts())) {
                         small = r;
                     }
-                    if (r.engine() == e && (big == null || r.texts() > big.texts())) {
+                    if (r.variant() == v && (big == null || r.texts() > big.texts())) {
                         big = r;
                     }
                 }
                 if (small != null && big != null && small != big) {
                     b.append(String.format(Locale.ROOT, "- %s, %,d -> %,d texts (x%.0f): peak RSS x%.2f (%+,d MB), peak live heap x%.2f (%+,d MB)%n",
-                            e.label(), small.texts(), big.texts(), (double) big.texts() / small.texts(),
+                            v.label(), small.texts(), big.texts(), (double) big.texts() / small.texts(),
                             (double) big.peakRss() / small.peakRss(), (big.peakRss() - small.peakRss()) >> 20,
                             (double) big.peakLiveHeap() / small.peakLiveHeap(), (big.peakLiveHeap() - small.peakLiveHeap()) >> 20));
                 }
             }
         }
         b.append("\nModel ids: ");
-        runs.stream().map(r -> r.engine().label() + " " + r.modelId()).distinct().forEach(x -> b.append(x).append("; "));
+        runs.stream().map(r -> r.variant().label() + " " + r.modelId()).distinct().forEach(x -> b.append(x).append("; "));
         b.append('\n');
         return b.toString();
     }

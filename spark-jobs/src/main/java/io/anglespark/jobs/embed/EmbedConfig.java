@@ -6,6 +6,7 @@ import io.anglespark.jobs.common.EmptyInput;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.serve.Engine;
 import io.anglespark.model.serve.LongTextPolicy;
+import io.anglespark.model.serve.Precision;
 import io.anglespark.model.serve.ModelRef;
 
 import java.io.Serializable;
@@ -29,7 +30,8 @@ import java.io.Serializable;
  * @param normalize         L2-normalise the vectors
  * @param batchSize         texts per forward pass
  * @param bucketTexts       texts gathered and sorted by length before batching, per task (bounds task memory)
- * @param ortThreads        ONNX Runtime intra-op threads per executor (0: its default)
+ * @param ortThreads        ONNX Runtime intra-op threads per model session (0: the executor's cores per task, {@code spark.task.cpus})
+ * @param precision         the model's float weights, or the int8 file of an export (ONNX Runtime)
  * @param sliceRows         output rows per committed slice (about): what a crash can lose at most
  * @param partitions        tasks per slice for the embedding step (0: one per {@code bucketTexts} texts, at least Spark's default parallelism)
  * @param rowsPerFile       rows per Parquet file (about)
@@ -38,7 +40,7 @@ import java.io.Serializable;
  * @param emptyInput        an input that yields no rows (after {@code where}): fail the run naming it, or warn
  */
 public record EmbedConfig(String inputPath, Format format, String idColumn, java.util.List<String> textColumns, String where, boolean csvHeader, String csvDelimiter,
-                          String output, boolean overwrite, String model, Engine engine, Pooling pooling, LongText longText,
+                          String output, boolean overwrite, String model, Engine engine, Precision precision, Pooling pooling, LongText longText,
                           boolean normalize, int batchSize, int bucketTexts, int ortThreads, long sliceRows, int partitions, int rowsPerFile,
                           int quarantineRawChars, double progressIntervalSeconds, int failInSlice, EmptyInput emptyInput) implements Serializable {
 
@@ -81,7 +83,7 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
             return this;
         }
         LongText lt = new LongText(modelMaxLength, longText.mode(), longText.stride(), longText.maxChunks());
-        return new EmbedConfig(inputPath, format, idColumn, textColumns, where, csvHeader, csvDelimiter, output, overwrite, model, engine, pooling, lt,
+        return new EmbedConfig(inputPath, format, idColumn, textColumns, where, csvHeader, csvDelimiter, output, overwrite, model, engine, precision, pooling, lt,
                 normalize, batchSize, bucketTexts, ortThreads, sliceRows, partitions, rowsPerFile, quarantineRawChars, progressIntervalSeconds,
                 failInSlice, emptyInput);
     }
@@ -138,6 +140,10 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
             throw r.invalid("model", model, e.getMessage());
         }
         Engine engine = r.enumOf("engine", Engine.class, Engine.DL4J);
+        Precision precision = r.enumOf("precision", Precision.class, Precision.FP32);
+        if (precision == Precision.INT8 && engine != Engine.ONNXRUNTIME) {
+            throw r.invalid("precision", "int8", "runs on ONNX Runtime: set " + r.key("engine") + " = onnxruntime");
+        }
         String poolingName = r.optionalString("pooling");
         Pooling pooling = null;
         if (poolingName != null) {
@@ -165,7 +171,7 @@ public record EmbedConfig(String inputPath, Format format, String idColumn, java
         int failInSlice = r.section("testing").intIn("fail-in-slice", -1, -1, Integer.MAX_VALUE);
         EmptyInput emptyInput = r.enumOf("empty-input", EmptyInput.class, EmptyInput.FAIL);
         r.rejectUnknownKeys();
-        return new EmbedConfig(path, format, id, java.util.List.copyOf(texts), where, header, delimiter, output, overwrite, model, engine, pooling, longText, normalize, batch,
+        return new EmbedConfig(path, format, id, java.util.List.copyOf(texts), where, header, delimiter, output, overwrite, model, engine, precision, pooling, longText, normalize, batch,
                 bucket, ortThreads, sliceRows, partitions, rowsPerFile, rawChars, progress, failInSlice, emptyInput);
     }
 }

@@ -145,6 +145,11 @@ public final class EmbedJob implements Callable<Integer> {
         EmbedConfig cfg = withModelsMaxLength(given, model);
         manifest.root().put("max_length", cfg.policy().maxLength());
         manifest.root().put("max_length_from", given.maxLengthGiven() ? EmbedConfig.ROOT + ".max-length" : "the model");
+        manifest.root().put("precision", cfg.precision().label());
+        if (cfg.engine() == io.anglespark.model.serve.Engine.ONNXRUNTIME) {
+            manifest.root().put("ort_threads", cfg.ortThreads() > 0 ? cfg.ortThreads() + " (" + EmbedConfig.ROOT + ".ort-threads)"
+                    : "spark.task.cpus of each executor (" + EngineCache.taskCpus() + " on the driver)");
+        }
         String modelId = model.modelId();
         int dim = model.engine().dimension();
         LOG.info("model {} on {}: id {}, dimension {}, {}", cfg.model(), cfg.engine().label(), modelId, dim, cfg.policy().describe());
@@ -335,7 +340,7 @@ public final class EmbedJob implements Callable<Integer> {
     private static EngineCache.Key engineKey(JavaSparkContext sc, EmbedConfig cfg, Configuration hadoop) throws IOException {
         ModelRef ref = ModelRef.parse(cfg.model());
         if (ref.kind() == ModelRef.Kind.REGISTERED) {
-            return new EngineCache.Key(ref.value(), null, cfg.engine(), cfg.pooling(), cfg.ortThreads());
+            return new EngineCache.Key(ref.value(), null, cfg.engine(), cfg.precision(), cfg.pooling(), cfg.ortThreads());
         }
         Path p = new Path(cfg.model());
         FileSystem fs = p.getFileSystem(hadoop);
@@ -344,7 +349,7 @@ public final class EmbedJob implements Callable<Integer> {
         }
         Path qualified = fs.makeQualified(p);
         sc.sc().addFile(qualified.toString(), fs.getFileStatus(p).isDirectory());
-        return new EngineCache.Key(cfg.model(), qualified.getName(), cfg.engine(), cfg.pooling(), cfg.ortThreads());
+        return new EngineCache.Key(cfg.model(), qualified.getName(), cfg.engine(), cfg.precision(), cfg.pooling(), cfg.ortThreads());
     }
 
     /** Without overwrite, an existing output is continued: it must be an embed output. */

@@ -4,6 +4,7 @@ import io.anglespark.model.ModelFileException;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.serve.Engine;
 import io.anglespark.model.serve.ModelRef;
+import io.anglespark.model.serve.Precision;
 import org.apache.spark.SparkFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ public final class EngineCache {
      * What to load. {@code sparkFile} is the name under which the driver added a file model ({@code SparkFiles.get}
      * finds the local copy); null for a registered model.
      */
-    public record Key(String model, String sparkFile, Engine engine, Pooling pooling, int ortThreads) implements Serializable {
+    public record Key(String model, String sparkFile, Engine engine, Precision precision, Pooling pooling, int ortThreads) implements Serializable {
         ModelRef localRef() {
             return sparkFile == null ? ModelRef.parse(model) : ModelRef.parse(SparkFiles.get(sparkFile));
         }
@@ -40,7 +41,7 @@ public final class EngineCache {
         return CACHE.computeIfAbsent(key, k -> {
             long t0 = System.nanoTime();
             try {
-                ModelRef.Loaded l = k.localRef().load(k.engine(), k.pooling(), k.ortThreads());
+                ModelRef.Loaded l = k.localRef().load(k.engine(), k.pooling(), k.ortThreads() > 0 ? k.ortThreads() : taskCpus(), k.precision());
                 LOG.info("loaded model {} on {} as {} in {}s", k.model(), k.engine().label(), l.modelId(), Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
                 return l;
             } catch (ModelFileException e) {
@@ -51,6 +52,16 @@ public final class EngineCache {
                 throw new UncheckedIOException("cannot load model '" + k.model() + "'", e);
             }
         });
+    }
+
+    /**
+     * The cores Spark gives each task ({@code spark.task.cpus}, 1 by default): an ONNX Runtime session shared by an
+     * executor's concurrent tasks runs each call on that many threads, so the executor's cores are used once, not
+     * once per task (ONNX Runtime's own default, every core of the node for every call, oversubscribes them).
+     */
+    static int taskCpus() {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        return env == null ? 1 : Math.max(1, env.conf().getInt("spark.task.cpus", 1));
     }
 
     /** Closes and forgets every loaded model of this JVM (benchmarks switching engines, tests). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anglespark.jobs.common.ConfigException;
 import io.anglespark.jobs.common.HadoopFs;
+import io.anglespark.model.serve.ModelIds;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.IOException;
@@ -33,7 +34,17 @@ final class VectorSettings {
      * @return whether the output has no record for {@code modelId} yet ({@link #record} it before the first commit)
      */
     static boolean check(String out, String modelId, EmbedConfig cfg, Configuration hadoop) throws IOException {
-        JsonNode have = read(out, hadoop).get(modelId);
+        ObjectNode all = read(out, hadoop);
+        for (java.util.Iterator<String> ids = all.fieldNames(); ids.hasNext(); ) {
+            String id = ids.next();
+            if (!id.equals(modelId) && ModelIds.floatModel(id).equals(ModelIds.floatModel(modelId))) {
+                throw new ConfigException("output " + out + " holds vectors of " + id + "; this run's model is " + modelId + ", the "
+                        + (modelId.endsWith(ModelIds.INT8_SUFFIX) ? "int8 quantization of that model" : "float model of that int8 one")
+                        + ": the two kinds of vectors of one model would sit side by side, and a reader could mix them. Write them to "
+                        + "another output, or pass --overwrite to replace this one");
+            }
+        }
+        JsonNode have = all.get(modelId);
         if (have == null) {
             return true;
         }

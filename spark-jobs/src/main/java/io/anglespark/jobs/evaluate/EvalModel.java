@@ -76,7 +76,7 @@ final class EvalModel implements AutoCloseable {
         }
         ModelRef.Loaded loaded;
         try {
-            loaded = ModelRef.parse(local).load(settings.engine(), settings.pooling(), 0);
+            loaded = ModelRef.parse(local).load(settings.engine(), settings.pooling(), 0, ref.precision());
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             deleteQuietly(localCopy);
             if (ref.registered()) {

@@ -9,6 +9,7 @@ import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.metrics.Similarity;
 import io.anglespark.model.serve.Engine;
+import io.anglespark.model.serve.Precision;
 import io.anglespark.prep.Split;
 
 import java.io.Serializable;
@@ -59,9 +60,13 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
 
     /**
      * A model to evaluate. {@code pretrained} is set for a registered name; otherwise {@code path} names an
-     * {@link io.anglespark.model.encoder.EncoderArtifact} zip (any Hadoop path). {@code label} is how reports name it.
+     * {@link io.anglespark.model.encoder.EncoderArtifact} zip or an export folder (any Hadoop path). {@code label} is how
+     * reports name it; an export folder's label ending in {@value #INT8_SUFFIX} runs its int8 file ({@code precision}).
      */
-    public record ModelRef(String label, String pretrained, String path) implements Serializable {
+    public record ModelRef(String label, String pretrained, String path, Precision precision) implements Serializable {
+        /** What a model entry ends with to run an export's int8 file: {@code "/exports/x#int8"}. */
+        public static final String INT8_SUFFIX = "#int8";
+
         /** A registered pretrained model (not named like a getter, so {@code _run.json} keeps the name itself). */
         public boolean registered() {
             return pretrained != null;
@@ -229,14 +234,17 @@ public record EvaluateConfig(String dataRoot, String output, boolean overwrite, 
         }
         for (PretrainedModel m : PretrainedModel.all()) {
             if (m.name().equals(n.toLowerCase(Locale.ROOT))) {
-                return new ModelRef(m.name(), m.name(), null);
+                return new ModelRef(m.name(), m.name(), null, Precision.FP32);
             }
         }
         if (!n.contains("/") && !n.toLowerCase(Locale.ROOT).endsWith(".zip")) {
             throw r.invalid("models", "'" + n + "'", "is neither a pretrained model ("
                     + PretrainedModel.all().stream().map(PretrainedModel::name).toList() + ") nor a path to a model .zip or an ONNX export folder");
         }
-        return new ModelRef(n, null, n);
+        if (n.endsWith(ModelRef.INT8_SUFFIX)) {
+            return new ModelRef(n, null, n.substring(0, n.length() - ModelRef.INT8_SUFFIX.length()), Precision.INT8);
+        }
+        return new ModelRef(n, null, n, Precision.FP32);
     }
 
     private static SetSpec set(ConfigReader s, String dataRoot) {

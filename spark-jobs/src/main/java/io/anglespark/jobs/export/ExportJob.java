@@ -14,6 +14,8 @@ import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.serve.Dl4jEngine;
 import io.anglespark.model.serve.HuggingFaceLayout;
+import io.anglespark.model.serve.EmbeddingEngine;
+import io.anglespark.model.serve.ModelIds;
 import io.anglespark.model.serve.LongTextPolicy;
 import io.anglespark.model.serve.OnnxExporter;
 import io.anglespark.model.serve.OnnxRuntimeEngine;
@@ -90,6 +92,19 @@ public final class ExportJob implements Callable<Integer> {
                     + cfg.minCosine() + " (export.check.min-cosine)");
         }
         manifest.stage("check");
+        Double minCosInt8 = null;
+        if (cfg.int8()) {
+            ex = ex.withInt8();
+            minCosInt8 = checkInt8(encoder, ex, cfg.checkTexts());
+            if (minCosInt8 < cfg.int8MinCosine()) {
+                throw new IllegalStateException("the int8 quantization differs from the float model more than allowed: min cosine " + minCosInt8
+                        + " < " + cfg.int8MinCosine() + " (export.check.int8-min-cosine)");
+            }
+            manifest.root().put("int8_model_id", ModelIds.int8(ex.modelId()));
+            manifest.root().put("int8_onnx_bytes", ex.int8Onnx().length);
+            manifest.root().put("int8_check_min_cosine", minCosInt8);
+            manifest.stage("quantize");
+        }
         manifest.root().put("model", encoder.modelName());
         manifest.root().put("name", encoder.name());
         manifest.root().put("model_id", ex.modelId());
@@ -109,8 +124,9 @@ public final class ExportJob implements Callable<Integer> {
             HadoopFs.dropChecksumFiles(out, hadoop); // the folder is read by other tools as it is
             return null;
         });
-        LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}", cfg.model(), ex.modelId(), cfg.output(),
-                ex.onnx().length, minCos);
+        LOG.info("exported {} as {} to {} ({} bytes); ONNX Runtime vs DL4J min cosine {}{}", cfg.model(), ex.modelId(), cfg.output(),
+                ex.onnx().length, minCos, minCosInt8 == null ? "" : "; int8 " + ModelIds.int8(ex.modelId()) + " (" + ex.int8Onnx().length
+                        + " bytes), min cosine to the float file " + minCosInt8);
         return ex.modelId();
     }
 
@@ -176,21 +192,39 @@ public final class ExportJob implements Callable<Integer> {
         if (n == 0) {
             return 1;
         }
+        try (Dl4jEngine dl4j = new Dl4jEngine(encoder); OnnxRuntimeEngine ort = onOrt(encoder, ex.onnx())) {
+            return minCosine(dl4j, ort, checkTexts(n), encoder);
+        }
+    }
+
+    /** The minimum cosine between the float file and its int8 quantization, both on ONNX Runtime, over {@code n} check sentences. */
+    static double checkInt8(Encoder encoder, OnnxExporter.Exported ex, int n) {
+        if (n == 0) {
+            return 1;
+        }
+        try (OnnxRuntimeEngine fp32 = onOrt(encoder, ex.onnx()); OnnxRuntimeEngine int8 = onOrt(encoder, ex.int8Onnx())) {
+            return minCosine(fp32, int8, checkTexts(n), encoder);
+        }
+    }
+
+    private static OnnxRuntimeEngine onOrt(Encoder encoder, byte[] onnx) {
+        return new OnnxRuntimeEngine(encoder.modelName(), encoder.config(), encoder.pooling(), encoder.tokenizer(), onnx, 0);
+    }
+
+    /** {@code n} check sentences: the fixed ones, then variants of them (other lengths and padding). */
+    private static List<String> checkTexts(int n) {
         List<String> texts = new ArrayList<>();
         for (int i = 0; texts.size() < n && i < CHECK_SENTENCES.size() * 4; i++) {
             String s = CHECK_SENTENCES.get(i % CHECK_SENTENCES.size());
-            texts.add(i < CHECK_SENTENCES.size() ? s : s + " " + i); // variants change lengths and padding
+            texts.add(i < CHECK_SENTENCES.size() ? s : s + " " + i);
         }
+        return texts;
+    }
+
+    private static double minCosine(EmbeddingEngine one, EmbeddingEngine other, List<String> texts, Encoder encoder) {
         LongTextPolicy policy = LongTextPolicy.truncate(Math.min(128, encoder.config().positions()));
-        float[][] a;
-        try (Dl4jEngine dl4j = new Dl4jEngine(encoder)) {
-            a = new TextEmbedder(dl4j, policy, 8, true).embed(texts);
-        }
-        float[][] b;
-        try (OnnxRuntimeEngine ort = new OnnxRuntimeEngine(encoder.modelName(), encoder.config(), encoder.pooling(), encoder.tokenizer(),
-                ex.onnx(), 0)) {
-            b = new TextEmbedder(ort, policy, 8, true).embed(texts);
-        }
+        float[][] a = new TextEmbedder(one, policy, 8, true).embed(texts);
+        float[][] b = new TextEmbedder(other, policy, 8, true).embed(texts);
         double min = 1;
         for (int i = 0; i < texts.size(); i++) {
             double d = 0;

@@ -1,5 +1,6 @@
 package io.anglespark.jobs.evaluate;
 
+import io.anglespark.model.serve.Precision;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -47,10 +48,10 @@ class EmbedInChunksTest {
 
     @Test
     void plotFoldersAreUniqueAndNameArtifactsByFolderAndFile() {
-        var dirs = EvaluateJob.plotDirs(List.of(new EvaluateConfig.ModelRef("bge-small-en-v1.5", "bge-small-en-v1.5", null),
-                new EvaluateConfig.ModelRef("hdfs://nn/runs/cosent/model.zip", null, "hdfs://nn/runs/cosent/model.zip"),
-                new EvaluateConfig.ModelRef("/other/cosent/model.zip", null, "/other/cosent/model.zip"),
-                new EvaluateConfig.ModelRef("my model.zip", null, "my model.zip")));
+        var dirs = EvaluateJob.plotDirs(List.of(new EvaluateConfig.ModelRef("bge-small-en-v1.5", "bge-small-en-v1.5", null, Precision.FP32),
+                new EvaluateConfig.ModelRef("hdfs://nn/runs/cosent/model.zip", null, "hdfs://nn/runs/cosent/model.zip", Precision.FP32),
+                new EvaluateConfig.ModelRef("/other/cosent/model.zip", null, "/other/cosent/model.zip", Precision.FP32),
+                new EvaluateConfig.ModelRef("my model.zip", null, "my model.zip", Precision.FP32)));
         assertEquals(List.of("bge-small-en-v1.5", "cosent_model", "cosent_model-2", "my_model"), List.copyOf(dirs.values()));
     }
 }

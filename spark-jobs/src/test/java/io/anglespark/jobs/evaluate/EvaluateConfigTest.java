@@ -62,6 +62,11 @@ class EvaluateConfigTest {
         assertTrue(typo.contains("evaluate.models") && typo.contains("bge-small-en-v1.5"), typo);
         assertTrue(failure("evaluate.models=[]").contains("at least one model"));
         assertTrue(failure("evaluate.models=[minilm-l6-v2, MINILM-L6-V2]").contains("listed twice"));
+        EvaluateConfig int8 = load("evaluate.models=[\"/exports/faq\", \"/exports/faq#int8\"]", "evaluate.encoder.engine=onnxruntime");
+        assertEquals(List.of(io.anglespark.model.serve.Precision.FP32, io.anglespark.model.serve.Precision.INT8),
+                int8.models().stream().map(EvaluateConfig.ModelRef::precision).toList());
+        assertEquals("/exports/faq", int8.models().get(1).path(), "the folder, without the suffix");
+        assertEquals("/exports/faq#int8", int8.models().get(1).label());
     }
 
     @Test
