@@ -8,8 +8,11 @@ import io.anglespark.model.BertConfig;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.tokenize.WordPieceTokenizer;
 
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * ONNX Runtime running a BERT export (inputs {@code input_ids}, {@code attention_mask}, {@code token_type_ids},
@@ -75,7 +78,28 @@ public final class OnnxRuntimeEngine implements EmbeddingEngine {
 
     @Override
     public float[][] pooled(int[][] ids, int[][] mask) {
-        return Pooler.pool(lastHiddenState(ids, mask), mask, pooling);
+        int n = ids.length;
+        int w = n == 0 ? 0 : ids[0].length;
+        long[] i64 = new long[n * w];
+        long[] m64 = new long[n * w];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < w; c++) {
+                i64[r * w + c] = ids[r][c];
+                m64[r * w + c] = mask[r][c];
+            }
+        }
+        long[] shape = {n, w};
+        // flat buffers in and out: no nested Java arrays for ONNX Runtime to convert, the output pooled where it lies
+        try (OnnxTensor in = OnnxTensor.createTensor(env, LongBuffer.wrap(i64), shape);
+             OnnxTensor mk = OnnxTensor.createTensor(env, LongBuffer.wrap(m64), shape);
+             OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * w]), shape);
+             OrtSession.Result res = session.run(Map.of("input_ids", in, "attention_mask", mk, "token_type_ids", types), Set.of(OUTPUT))) {
+            FloatBuffer h = ((OnnxTensor) res.get(OUTPUT).orElseThrow()).getFloatBuffer();
+            return Pooler.pool(h, n, w, config.hidden(), mask, pooling);
+        } catch (OrtException e) {
+            throw new IllegalStateException("model '" + modelName + "': ONNX Runtime failed on a batch of " + n + " x " + w + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** ONNX Runtime's {@value #OUTPUT} [rows][seq][hidden] for padded rows (token types 0). */

@@ -22,6 +22,7 @@ import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.PretrainedModel;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.Machine;
+import io.anglespark.model.NativeBuild;
 import io.anglespark.jobs.export.ExportJob;
 import io.anglespark.jobs.export.ExportConfig;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -160,6 +161,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        NativeBuild.select(); // as SparkSessions does for the jobs: before ND4J's first use (the export below loads the model)
         String configPath = cli.configFile("bench-embed");
         Settings s = Settings.from(JobConfigs.load(configPath, cli.sets("bench-embed", "embed"), HadoopFs.driverConfiguration()));
         Path work = Paths.get(s.workDir()).toAbsolutePath();
