@@ -9,6 +9,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static io.anglespark.model.onnx.OnnxFields.GRAPH_INITIALIZER;
+import static io.anglespark.model.onnx.OnnxFields.MODEL_GRAPH;
+import static io.anglespark.model.onnx.OnnxFields.TENSOR_DATA_TYPE;
+import static io.anglespark.model.onnx.OnnxFields.TENSOR_FLOAT_DATA;
+import static io.anglespark.model.onnx.OnnxFields.TENSOR_NAME;
+import static io.anglespark.model.onnx.OnnxFields.TENSOR_RAW_DATA;
+
 /**
  * Writes trained BERT weights back into the ONNX file they were imported from: the source file's bytes are
  * copied field by field and only the initializer tensors that {@link BertWeights#from} mapped to a parameter are
@@ -23,14 +30,6 @@ import java.util.Map;
  * times the file size.
  */
 public final class OnnxExport {
-    private static final int MODEL_GRAPH = 7;
-    private static final int MODEL_METADATA = 14;
-    private static final int GRAPH_INITIALIZER = 5;
-    private static final int TENSOR_DATA_TYPE = 2;
-    private static final int TENSOR_FLOAT_DATA = 4;
-    private static final int TENSOR_NAME = 8;
-    private static final int TENSOR_RAW_DATA = 9;
-
     private OnnxExport() {
     }
 
@@ -76,12 +75,7 @@ public final class OnnxExport {
                 out.write(source, start, c.pos - start);
             }
         }
-        for (Map.Entry<String, String> m : metadata.entrySet()) {
-            ByteArrayOutputStream entry = new ByteArrayOutputStream();
-            ProtoBytes.writeLen(entry, 1, m.getKey().getBytes(StandardCharsets.UTF_8));
-            ProtoBytes.writeLen(entry, 2, m.getValue().getBytes(StandardCharsets.UTF_8));
-            ProtoBytes.writeLen(out, MODEL_METADATA, entry.toByteArray());
-        }
+        OnnxFields.writeMetadata(out, metadata);
         for (String name : byInitializer.keySet()) {
             int n = replaced.getOrDefault(name, 0);
             if (n != 1) {

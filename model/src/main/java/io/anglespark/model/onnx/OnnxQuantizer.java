@@ -12,6 +12,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.anglespark.model.onnx.OnnxFields.ATTRIBUTE_I;
+import static io.anglespark.model.onnx.OnnxFields.ATTRIBUTE_NAME;
+import static io.anglespark.model.onnx.OnnxFields.ATTRIBUTE_TYPE;
+import static io.anglespark.model.onnx.OnnxFields.ATTRIBUTE_TYPE_INT;
+import static io.anglespark.model.onnx.OnnxFields.GRAPH_INITIALIZER;
+import static io.anglespark.model.onnx.OnnxFields.GRAPH_NODE;
+import static io.anglespark.model.onnx.OnnxFields.MODEL_GRAPH;
+import static io.anglespark.model.onnx.OnnxFields.MODEL_METADATA;
+import static io.anglespark.model.onnx.OnnxFields.NODE_ATTRIBUTE;
+import static io.anglespark.model.onnx.OnnxFields.NODE_INPUT;
+import static io.anglespark.model.onnx.OnnxFields.NODE_NAME;
+import static io.anglespark.model.onnx.OnnxFields.NODE_OP_TYPE;
+import static io.anglespark.model.onnx.OnnxFields.NODE_OUTPUT;
+import static io.anglespark.model.onnx.OnnxFields.TENSOR_DATA_TYPE;
+import static io.anglespark.model.onnx.OnnxFields.TENSOR_DIMS;
+import static io.anglespark.model.onnx.OnnxFields.TENSOR_NAME;
+import static io.anglespark.model.onnx.OnnxFields.TENSOR_RAW_DATA;
+
 /**
  * Dynamic int8 quantization of an encoder's ONNX file, in the graph form ONNX Runtime's own {@code quantize_dynamic}
  * writes for {@code MatMul}: every {@code MatMul} whose second input is a two-dimensional float initializer
@@ -31,24 +49,6 @@ import java.util.Set;
  * use of it was quantized. Requires opset 11 or later (DynamicQuantizeLinear).
  */
 public final class OnnxQuantizer {
-    private static final int MODEL_GRAPH = 7;
-    private static final int MODEL_METADATA = 14;
-    private static final int GRAPH_NODE = 1;
-    private static final int GRAPH_INITIALIZER = 5;
-    private static final int NODE_INPUT = 1;
-    private static final int NODE_OUTPUT = 2;
-    private static final int NODE_NAME = 3;
-    private static final int NODE_OP_TYPE = 4;
-    private static final int NODE_ATTRIBUTE = 5;
-    private static final int ATTRIBUTE_NAME = 1;
-    private static final int ATTRIBUTE_I = 3;
-    private static final int ATTRIBUTE_TYPE = 20;
-    private static final int ATTRIBUTE_TYPE_INT = 2;
-    private static final int TENSOR_DIMS = 1;
-    private static final int TENSOR_DATA_TYPE = 2;
-    private static final int TENSOR_NAME = 8;
-    private static final int TENSOR_RAW_DATA = 9;
-    private static final int INT8 = 3;
     private static final String PREFIX = "angle_q/";
 
     private OnnxQuantizer() {
@@ -123,36 +123,15 @@ public final class OnnxQuantizer {
                 byte[] graph = rewriteGraph(source, c.pos, c.pos + len, weights, quantizedMatMuls, drop);
                 c.pos += len;
                 ProtoBytes.writeLen(out, MODEL_GRAPH, graph);
-            } else if (tag == (MODEL_METADATA << 3 | ProtoReader.LEN) && metadata.containsKey(entryKey(source, c))) {
+            } else if (tag == (MODEL_METADATA << 3 | ProtoReader.LEN) && metadata.containsKey(ProtoBytes.firstString(source, c.pos, OnnxFields.ENTRY_KEY))) {
                 c.skip(tag); // replaced below
             } else {
                 c.skip(tag);
                 out.write(source, start, c.pos - start);
             }
         }
-        for (Map.Entry<String, String> m : metadata.entrySet()) {
-            ByteArrayOutputStream entry = new ByteArrayOutputStream();
-            ProtoBytes.writeString(entry, 1, m.getKey());
-            ProtoBytes.writeString(entry, 2, m.getValue());
-            ProtoBytes.writeLen(out, MODEL_METADATA, entry.toByteArray());
-        }
+        OnnxFields.writeMetadata(out, metadata);
         return new Result(out.toByteArray(), quantizedMatMuls.size(), floatBytes, int8Bytes);
-    }
-
-    /** The key of the metadata entry at {@code c} (which is left where it was). */
-    private static String entryKey(byte[] b, ProtoBytes.Cursor at) {
-        ProtoBytes.Cursor c = new ProtoBytes.Cursor(b, at.pos, b.length);
-        int len = c.length();
-        ProtoBytes.Cursor e = new ProtoBytes.Cursor(b, c.pos, c.pos + len);
-        while (e.more()) {
-            int tag = e.tag();
-            if (tag == (1 << 3 | ProtoReader.LEN)) {
-                int n = e.length();
-                return new String(b, e.pos, n, StandardCharsets.UTF_8);
-            }
-            e.skip(tag);
-        }
-        return "";
     }
 
     private static byte[] rewriteGraph(byte[] b, int from, int to, Map<String, Weight> weights, Set<String> quantizedMatMuls, Set<String> drop) {
@@ -173,7 +152,7 @@ public final class OnnxQuantizer {
                 } else {
                     out.write(b, start, c.pos - start);
                 }
-            } else if (tag == (GRAPH_INITIALIZER << 3 | ProtoReader.LEN) && drop.contains(tensorName(b, c))) {
+            } else if (tag == (GRAPH_INITIALIZER << 3 | ProtoReader.LEN) && drop.contains(ProtoBytes.firstString(b, c.pos, TENSOR_NAME))) {
                 c.skip(tag);
             } else {
                 c.skip(tag);
@@ -184,22 +163,6 @@ public final class OnnxQuantizer {
             writeQuantized(out, w);
         }
         return out.toByteArray();
-    }
-
-    /** The name of the TensorProto at {@code at} (a length-prefixed field; the cursor is not moved). */
-    private static String tensorName(byte[] b, ProtoBytes.Cursor at) {
-        ProtoBytes.Cursor c = new ProtoBytes.Cursor(b, at.pos, b.length);
-        int len = c.length();
-        ProtoBytes.Cursor t = new ProtoBytes.Cursor(b, c.pos, c.pos + len);
-        while (t.more()) {
-            int tag = t.tag();
-            if (tag == (TENSOR_NAME << 3 | ProtoReader.LEN)) {
-                int n = t.length();
-                return new String(b, t.pos, n, StandardCharsets.UTF_8);
-            }
-            t.skip(tag);
-        }
-        return "";
     }
 
     /** A NodeProto's inputs, outputs, name and op type. */
@@ -308,9 +271,9 @@ public final class OnnxQuantizer {
                 scaleBytes[4 * j + x] = (byte) (bits >>> (8 * x));
             }
         }
-        ProtoBytes.writeLen(out, GRAPH_INITIALIZER, tensor(PREFIX + w.name() + "/quantized", new long[]{k, n}, INT8, q));
+        ProtoBytes.writeLen(out, GRAPH_INITIALIZER, tensor(PREFIX + w.name() + "/quantized", new long[]{k, n}, OnnxModel.INT8, q));
         ProtoBytes.writeLen(out, GRAPH_INITIALIZER, tensor(PREFIX + w.name() + "/scale", new long[]{n}, OnnxModel.FLOAT, scaleBytes));
-        ProtoBytes.writeLen(out, GRAPH_INITIALIZER, tensor(PREFIX + w.name() + "/zero_point", new long[]{n}, INT8, new byte[n]));
+        ProtoBytes.writeLen(out, GRAPH_INITIALIZER, tensor(PREFIX + w.name() + "/zero_point", new long[]{n}, OnnxModel.INT8, new byte[n]));
     }
 
     private static byte[] tensor(String name, long[] dims, int dataType, byte[] raw) {

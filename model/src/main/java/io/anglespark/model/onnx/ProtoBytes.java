@@ -98,4 +98,23 @@ final class ProtoBytes {
         writeVarint(out, (long) field << 3 | ProtoReader.VARINT);
         writeVarint(out, value);
     }
+
+    /**
+     * The first string field {@code field} of the length-delimited message whose length prefix starts at {@code at} in
+     * {@code b} ("" when it has none): a tensor's name, a metadata entry's key, read without moving any cursor.
+     */
+    static String firstString(byte[] b, int at, int field) {
+        Cursor c = new Cursor(b, at, b.length);
+        int len = c.length();
+        Cursor m = new Cursor(b, c.pos, c.pos + len);
+        while (m.more()) {
+            int tag = m.tag();
+            if (tag == (field << 3 | ProtoReader.LEN)) {
+                int n = m.length();
+                return new String(b, m.pos, n, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            m.skip(tag);
+        }
+        return "";
+    }
 }
