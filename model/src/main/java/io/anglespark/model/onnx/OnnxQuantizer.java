@@ -43,9 +43,11 @@ import static io.anglespark.model.onnx.OnnxFields.TENSOR_RAW_DATA;
  * </pre>
  *
  * with {@code W} quantized symmetrically per output column to int8 (zero point 0, scale {@code max|w| / 127}).
- * ONNX Runtime's CPU provider fuses the pattern ({@code MatMulIntegerToFloat}) and runs it on its u8s8 kernels (VNNI
- * where the CPU has it). Attention's activation-by-activation products, embeddings, layer norms and everything else
- * stay float. The source file's other fields are copied byte for byte; a float initializer is dropped only when every
+ * ONNX Runtime's CPU provider fuses the pattern ({@code MatMulIntegerToFloat}, {@code DynamicQuantizeMatMul}) and runs
+ * it on its u8s8 kernels (VNNI where the CPU has it). A layer's bias {@code Add(b, y)}, as PyTorch's exporter writes it,
+ * is rewritten {@code Add(y, b)}: ONNX Runtime folds a bias into the int8 kernel only as the Add's second input, which
+ * saves a float pass over every dense layer's output. Attention's activation-by-activation products, embeddings, layer
+ * norms and everything else stay float. The source file's other fields are copied byte for byte; a float initializer is dropped only when every
  * use of it was quantized. Requires opset 11 or later (DynamicQuantizeLinear).
  */
 public final class OnnxQuantizer {
@@ -100,6 +102,12 @@ public final class OnnxQuantizer {
                 quantizedUses.merge(node.inputs().get(1), 1, Integer::sum);
             }
         }
+        Set<String> biases = new HashSet<>();
+        for (OnnxModel.Tensor t : model.initializers().values()) {
+            if (t.dataType() == OnnxModel.FLOAT && t.dims().length == 1) {
+                biases.add(t.name());
+            }
+        }
         Set<String> drop = new HashSet<>();
         for (String w : weights.keySet()) {
             if (uses.getOrDefault(w, 0).equals(quantizedUses.getOrDefault(w, 0))) {
@@ -120,7 +128,7 @@ public final class OnnxQuantizer {
             int tag = c.tag();
             if (tag == (MODEL_GRAPH << 3 | ProtoReader.LEN)) {
                 int len = c.length();
-                byte[] graph = rewriteGraph(source, c.pos, c.pos + len, weights, quantizedMatMuls, drop);
+                byte[] graph = rewriteGraph(source, c.pos, c.pos + len, weights, quantizedMatMuls, biases, drop);
                 c.pos += len;
                 ProtoBytes.writeLen(out, MODEL_GRAPH, graph);
             } else if (tag == (MODEL_METADATA << 3 | ProtoReader.LEN) && metadata.containsKey(ProtoBytes.firstString(source, c.pos, OnnxFields.ENTRY_KEY))) {
@@ -134,7 +142,8 @@ public final class OnnxQuantizer {
         return new Result(out.toByteArray(), quantizedMatMuls.size(), floatBytes, int8Bytes);
     }
 
-    private static byte[] rewriteGraph(byte[] b, int from, int to, Map<String, Weight> weights, Set<String> quantizedMatMuls, Set<String> drop) {
+    private static byte[] rewriteGraph(byte[] b, int from, int to, Map<String, Weight> weights, Set<String> quantizedMatMuls, Set<String> biases,
+                                       Set<String> drop) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
         Set<String> quantizedActivations = new HashSet<>();
         ProtoBytes.Cursor c = new ProtoBytes.Cursor(b, from, to);
@@ -149,6 +158,9 @@ public final class OnnxQuantizer {
                     for (byte[] n : replacement(node, quantizedActivations.add(node.inputs.get(0)))) {
                         ProtoBytes.writeLen(out, GRAPH_NODE, n);
                     }
+                } else if (isBiasFirst(node, quantizedMatMuls, biases)) {
+                    // Add(bias, y) -> Add(y, bias): ONNX Runtime folds a bias into its int8 kernel only as Add's second input
+                    ProtoBytes.writeLen(out, GRAPH_NODE, node(node.name, "Add", List.of(node.inputs.get(1), node.inputs.get(0)), node.outputs, null));
                 } else {
                     out.write(b, start, c.pos - start);
                 }
@@ -163,6 +175,12 @@ public final class OnnxQuantizer {
             writeQuantized(out, w);
         }
         return out.toByteArray();
+    }
+
+    /** An {@code Add} of a one-dimensional float initializer (a dense layer's bias) and a quantized MatMul's output, in that order. */
+    private static boolean isBiasFirst(NodeFields node, Set<String> quantizedMatMuls, Set<String> biases) {
+        return node.opType.equals("Add") && node.inputs.size() == 2 && biases.contains(node.inputs.get(0))
+                && quantizedMatMuls.contains(node.inputs.get(1));
     }
 
     /** A NodeProto's inputs, outputs, name and op type. */

@@ -5,17 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anglespark.model.Pooling;
 import io.anglespark.model.PretrainedModel;
+import io.anglespark.model.SharedPairs;
 import io.anglespark.model.batch.TrainingExample;
 import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.model.loss.LabelScale;
-import io.anglespark.prep.Example;
 import io.anglespark.prep.ExampleShape;
-import io.anglespark.prep.Outcome;
-import io.anglespark.prep.SharedData;
-import io.anglespark.prep.read.InputFormat;
-import io.anglespark.prep.read.RecordReader;
 import io.anglespark.prep.read.SemEvalStsFormat;
 import io.anglespark.prep.read.SickFormat;
 import io.anglespark.prep.read.StsBenchmarkFormat;
@@ -57,25 +53,11 @@ class AngleQualityBenchmark {
     /** The evaluation sets, by the name the report uses. */
     static Map<String, List<TrainingExample>> evaluationSets() {
         Map<String, List<TrainingExample>> m = new LinkedHashMap<>();
-        m.put("stsb-test", read(new StsBenchmarkFormat(), "stsbenchmark/sts-test.csv"));
-        m.put("sick-trial", read(new SickFormat(), "sick2014/SICK_trial.txt"));
-        m.put("msrpar", read(new SemEvalStsFormat(), "semeval-sts-2012-train/MSRpar.train.tsv"));
-        m.put("smteuroparl", read(new SemEvalStsFormat(), "semeval-sts-2012-train/SMTeuroparl.train.tsv"));
+        m.put("stsb-test", SharedPairs.read(new StsBenchmarkFormat(), "stsbenchmark/sts-test.csv"));
+        m.put("sick-trial", SharedPairs.read(new SickFormat(), "sick2014/SICK_trial.txt"));
+        m.put("msrpar", SharedPairs.read(new SemEvalStsFormat(), "semeval-sts-2012-train/MSRpar.train.tsv"));
+        m.put("smteuroparl", SharedPairs.read(new SemEvalStsFormat(), "semeval-sts-2012-train/SMTeuroparl.train.tsv"));
         return m;
-    }
-
-    /** A shared-data file's accepted pairs as scored pairs (the prepare job's readers). */
-    static List<TrainingExample> read(InputFormat format, String file) {
-        List<String> lines = SharedData.lines(file);
-        String header = format.hasHeader() ? lines.get(0) : null;
-        RecordReader r = format.bind(file, header);
-        List<TrainingExample> out = new ArrayList<>();
-        for (String line : format.hasHeader() ? lines.subList(1, lines.size()) : lines) {
-            if (r.read(line) instanceof Outcome.Accepted<Example> a) {
-                out.add(TrainingExample.pair(a.value().text1(), a.value().text2(), a.value().score()));
-            }
-        }
-        return out;
     }
 
     @Test
@@ -131,11 +113,11 @@ class AngleQualityBenchmark {
         List<TrainingExample> dev;
         LabelScale scale;
         if (task.equals("stsb")) {
-            train = read(new StsBenchmarkFormat(), "stsbenchmark/sts-train.csv");
-            dev = read(new StsBenchmarkFormat(), "stsbenchmark/sts-dev.csv");
+            train = SharedPairs.read(new StsBenchmarkFormat(), "stsbenchmark/sts-train.csv");
+            dev = SharedPairs.read(new StsBenchmarkFormat(), "stsbenchmark/sts-dev.csv");
             scale = LabelScale.STS;
         } else if (task.equals("sick")) {
-            train = fractionOf(read(new SickFormat(), "sick2014/SICK_train.txt"), fraction);
+            train = fractionOf(SharedPairs.read(new SickFormat(), "sick2014/SICK_train.txt"), fraction);
             dev = List.of();
             scale = LabelScale.SICK;
         } else {

@@ -2,6 +2,7 @@ package io.anglespark.model.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.model.SharedPairs;
 import io.anglespark.model.batch.TrainingExample;
 import io.anglespark.model.loss.AngleLossConfig;
 import io.anglespark.prep.SharedData;
@@ -321,14 +322,14 @@ final class QualityReport {
         Map<String, Set<String>> sts = new LinkedHashMap<>();
         for (String split : List.of("train", "dev", "test")) {
             Set<String> keys = new HashSet<>();
-            for (TrainingExample e : AngleQualityBenchmark.read(new StsBenchmarkFormat(), "stsbenchmark/sts-" + split + ".csv")) {
+            for (TrainingExample e : SharedPairs.read(new StsBenchmarkFormat(), "stsbenchmark/sts-" + split + ".csv")) {
                 keys.add(key(e));
             }
             sts.put(split, keys);
         }
         b.append("| set | pairs | also in STS-B train | dev | test |\n|---|---|---|---|---|\n");
         for (String f : List.of("MSRpar", "SMTeuroparl")) {
-            List<TrainingExample> pairs = AngleQualityBenchmark.read(new SemEvalStsFormat(), "semeval-sts-2012-train/" + f + ".train.tsv");
+            List<TrainingExample> pairs = SharedPairs.read(new SemEvalStsFormat(), "semeval-sts-2012-train/" + f + ".train.tsv");
             int[] in = new int[3];
             for (TrainingExample e : pairs) {
                 int i = 0;

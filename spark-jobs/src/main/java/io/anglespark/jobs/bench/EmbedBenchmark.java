@@ -17,6 +17,7 @@ import io.anglespark.model.serve.Engine;
 import io.anglespark.model.tokenize.WordPieceTokenizer;
 import io.anglespark.model.serve.Precision;
 import io.anglespark.model.serve.HuggingFaceLayout;
+import io.anglespark.model.serve.OnnxExporter;
 import io.anglespark.model.encoder.EncoderArtifact;
 import io.anglespark.model.encoder.Encoder;
 import io.anglespark.model.PretrainedModel;
@@ -91,17 +92,31 @@ public final class EmbedBenchmark implements Callable<Integer> {
 
     /** What one run measures: a bare ONNX Runtime loop, or the embed job on an engine and precision. */
     enum Variant {
-        BARE_ONNXRUNTIME(Engine.ONNXRUNTIME, Precision.FP32),
-        ONNXRUNTIME(Engine.ONNXRUNTIME, Precision.FP32),
-        ONNXRUNTIME_INT8(Engine.ONNXRUNTIME, Precision.INT8),
-        DL4J(Engine.DL4J, Precision.FP32);
+        BARE_ONNXRUNTIME(Engine.ONNXRUNTIME, Precision.FP32, true),
+        BARE_ONNXRUNTIME_INT8(Engine.ONNXRUNTIME, Precision.INT8, true),
+        ONNXRUNTIME(Engine.ONNXRUNTIME, Precision.FP32, false),
+        ONNXRUNTIME_INT8(Engine.ONNXRUNTIME, Precision.INT8, false),
+        DL4J(Engine.DL4J, Precision.FP32, false);
 
         final Engine engine;
         final Precision precision;
+        /** A plain ONNX Runtime loop, not the embed job. */
+        final boolean bare;
 
-        Variant(Engine engine, Precision precision) {
+        Variant(Engine engine, Precision precision, boolean bare) {
             this.engine = engine;
             this.precision = precision;
+            this.bare = bare;
+        }
+
+        /** The run this one's rows/s is compared with: the bare loop of its precision (none for the bare loops and DL4J). */
+        Variant bareLoop() {
+            return bare || engine != Engine.ONNXRUNTIME ? null : precision == Precision.INT8 ? BARE_ONNXRUNTIME_INT8 : BARE_ONNXRUNTIME;
+        }
+
+        /** The float run of the same kind an int8 run is compared with (none for float runs). */
+        Variant floatRun() {
+            return precision != Precision.INT8 ? null : bare ? BARE_ONNXRUNTIME : ONNXRUNTIME;
         }
 
         String label() {
@@ -114,7 +129,8 @@ public final class EmbedBenchmark implements Callable<Integer> {
                     return v;
                 }
             }
-            throw new IllegalArgumentException("unknown run '" + s + "' (known: bare-onnxruntime, onnxruntime, onnxruntime-int8, dl4j)");
+            throw new IllegalArgumentException("unknown run '" + s + "' (known: bare-onnxruntime, bare-onnxruntime-int8, onnxruntime, "
+                    + "onnxruntime-int8, dl4j)");
         }
 
         /** Runs on the model's export folder (the float file, or its int8 file) rather than its registered name. */
@@ -131,7 +147,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
             List<String> runs = r.optionalStringList("runs");
             List<Variant> variants;
             try {
-                variants = (runs == null ? List.of("bare-onnxruntime", "onnxruntime", "onnxruntime-int8") : runs).stream().map(Variant::parse).toList();
+                variants = (runs == null ? List.of("bare-onnxruntime", "bare-onnxruntime-int8", "onnxruntime", "onnxruntime-int8") : runs).stream().map(Variant::parse).toList();
             } catch (IllegalArgumentException e) {
                 throw r.invalid("runs", runs, e.getMessage());
             }
@@ -171,7 +187,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
             long n = Long.parseLong(parts[0]);
             Variant v = Variant.parse(parts[1]);
             EmbedConfig cfg = embedConfig(configPath, work, n, v);
-            Run r = v == Variant.BARE_ONNXRUNTIME ? measureBare(cfg, work, n, s.gcSeconds())
+            Run r = v.bare ? measureBare(cfg, work, n, v, s.gcSeconds())
                     : SparkSessions.runAndStop("angle-spark bench-embed " + n + " " + parts[1], spark -> measure(spark, cfg, v, n, s.gcSeconds()));
             json.writeValue(Paths.get(parts[2]).toFile(), r);
             return 0;
@@ -193,7 +209,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
                         EngineCache.clear();
                         System.gc();
                         EmbedConfig cfg = embedConfig(configPath, work, n, v);
-                        r = v == Variant.BARE_ONNXRUNTIME ? measureBare(cfg, work, n, s.gcSeconds()) : measure(spark, cfg, v, n, s.gcSeconds());
+                        r = v.bare ? measureBare(cfg, work, n, v, s.gcSeconds()) : measure(spark, cfg, v, n, s.gcSeconds());
                     }
                     runs.add(r);
                     LOG.info("{} texts, {}: {} rows/s, peak RSS {} MB (at start {} MB), live heap {} MB", n, v.label(),
@@ -299,7 +315,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
      * The bare ONNX Runtime loop ({@link BareOrtLoop}) over the run's corpus, on the export's float file, every core,
      * with the embed job's batch size and maximum length; the texts are read before the clock starts.
      */
-    private static Run measureBare(EmbedConfig cfg, Path work, long n, int gcSeconds) throws IOException {
+    private static Run measureBare(EmbedConfig cfg, Path work, long n, Variant v, int gcSeconds) throws IOException {
         Path dir = Paths.get(cfg.model());
         JsonNode enc = new ObjectMapper().readTree(dir.resolve("encoder.json").toFile());
         List<String> texts = new ArrayList<>();
@@ -307,7 +323,8 @@ public final class EmbedBenchmark implements Callable<Integer> {
         for (String line : Files.readAllLines(corpus(work, n), StandardCharsets.UTF_8)) {
             texts.add(json.readTree(line).get("text").asText());
         }
-        byte[] onnx = Files.readAllBytes(dir.resolve(HuggingFaceLayout.ONNX_FILE));
+        boolean int8 = v.precision == Precision.INT8;
+        byte[] onnx = Files.readAllBytes(dir.resolve(int8 ? OnnxExporter.INT8_FILE : HuggingFaceLayout.ONNX_FILE));
         WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(new java.io.ByteArrayInputStream(Files.readAllBytes(dir.resolve("tokenizer.json"))));
         int maxLength = cfg.maxLengthGiven() ? cfg.longText().maxLength() : enc.get("maxLength").asInt();
         long startRss = MemoryProbe.resetPeaks();
@@ -322,7 +339,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         LOG.info("bare loop: {} texts, {} tokens in {} s (checksum {})", r.texts(), r.tokens(), Math.round(r.seconds()), r.checksum());
-        return new Run(n, Variant.BARE_ONNXRUNTIME, enc.get("model_id").asText(), r.seconds(), wall, r.texts(), r.tokens(), startRss,
+        return new Run(n, v, (int8 ? enc.get("int8") : enc).get("model_id").asText(), r.seconds(), wall, r.texts(), r.tokens(), startRss,
                 MemoryProbe.peakRss(), gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3);
     }
 
@@ -522,9 +539,9 @@ public final class EmbedBenchmark implements Callable<Integer> {
                 init, max, preTouched ? ", pre-touched" : ", not pre-touched");
     }
 
-    /** {@code r}'s rows/s over the same corpus's {@code base} run's, or blank (no such run, or {@code r} is it). */
+    /** {@code r}'s rows/s over the same corpus's {@code base} run's, or blank (no such run, or no base). */
     private static String ratio(List<Run> runs, Run r, Variant base) {
-        if (r.variant() == base) {
+        if (base == null) {
             return "";
         }
         return runs.stream().filter(o -> o.texts() == r.texts() && o.variant() == base).findFirst()
@@ -547,10 +564,12 @@ public final class EmbedBenchmark implements Callable<Integer> {
             b.append(String.format(Locale.ROOT, "- model %s, %s, batch %d, bucket %d texts, slices of %,d rows, %s partitions, ORT threads %s%n",
                     cfg.model(), cfg.policy().describe(), cfg.batchSize(), cfg.bucketTexts(), cfg.sliceRows(),
                     cfg.partitions() == 0 ? "default" : String.valueOf(cfg.partitions()), cfg.ortThreads() == 0 ? "spark.task.cpus" : cfg.ortThreads()));
-            b.append("- runs: bare-onnxruntime = a plain ONNX Runtime loop in one JVM (same texts and tokenizer, one session with every core, "
-                    + "texts sorted by length, batches of the job's size, pooled from the output buffer; no Spark, no files); onnxruntime / "
-                    + "onnxruntime-int8 = the embed job on the model's export folder, its float / int8 file (export.quantize = int8); dl4j = the "
-                    + "embed job on DL4J\n");
+            b.append("- runs: bare-onnxruntime / bare-onnxruntime-int8 = a plain ONNX Runtime loop in one JVM on the float / int8 file "
+                    + "(same texts and tokenizer, one session with every core, texts sorted by length, batches of the job's size, pooled from "
+                    + "the output buffer; no Spark, no files); onnxruntime / onnxruntime-int8 = the embed job on the model's export folder, "
+                    + "its float / int8 file (export.quantize = int8); dl4j = the embed job on DL4J\n");
+            b.append("- / bare loop: rows/s over the bare loop's on the same file; / fp32: an int8 run's rows/s over the float run of its "
+                    + "kind (bare loop or job)\n");
         }
         b.append("- corpus: STS-B train/dev/test sentences drawn at random (seed ").append(s.seed())
                 .append("), each made unique by its number, JSON lines; every text is embedded\n");
@@ -561,12 +580,12 @@ public final class EmbedBenchmark implements Callable<Integer> {
                 + "after a full collection, the most of the run");
         b.append(s.gcSeconds() > 0 ? " (a full collection is asked for every " + s.gcSeconds() + " s and at the end; their pauses are in the rows/s)\n\n"
                 : " (only the full collections the JVM chose to run, and one at the end)\n\n");
-        b.append("| texts | run | rows/s | / bare loop | / fp32 job | embed s | wall s | tokens | RSS at start | peak RSS | peak live heap "
+        b.append("| texts | run | rows/s | / bare loop | / fp32 | embed s | wall s | tokens | RSS at start | peak RSS | peak live heap "
                 + "| full GCs / all | GC pause s |\n");
         b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Run r : runs) {
             b.append(String.format(Locale.ROOT, "| %,d | %s | %,.1f | %s | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %d / %d | %.1f |%n",
-                    r.texts(), r.variant().label(), r.rowsPerSecond(), ratio(runs, r, Variant.BARE_ONNXRUNTIME), ratio(runs, r, Variant.ONNXRUNTIME),
+                    r.texts(), r.variant().label(), r.rowsPerSecond(), ratio(runs, r, r.variant().bareLoop()), ratio(runs, r, r.variant().floatRun()),
                     r.embedSeconds(), r.wallSeconds(), r.tokens(), r.startRss() >> 20, r.peakRss() >> 20, r.peakLiveHeap() >> 20,
                     r.fullCollections(), r.collections(), r.gcSeconds()));
         }

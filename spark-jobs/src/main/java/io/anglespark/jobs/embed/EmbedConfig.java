@@ -33,7 +33,8 @@ import java.io.Serializable;
  * @param ortThreads        ONNX Runtime intra-op threads per model session (0: the executor's cores per task, {@code spark.task.cpus})
  * @param precision         the model's float weights, or the int8 file of an export (ONNX Runtime)
  * @param sliceRows         output rows per committed slice (about): what a crash can lose at most
- * @param partitions        tasks per slice for the embedding step (0: one per {@code bucketTexts} texts, at least Spark's default parallelism)
+ * @param partitions        tasks per slice for the embedding step (0: one per {@code bucketTexts} texts, in whole waves of the
+ *                          cluster's concurrent tasks)
  * @param rowsPerFile       rows per Parquet file (about)
  * @param quarantineRawChars characters of a quarantined row's text kept
  * @param failInSlice       test hook: every task embedding that slice throws (-1: off)

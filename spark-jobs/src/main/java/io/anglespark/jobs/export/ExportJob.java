@@ -86,7 +86,8 @@ public final class ExportJob implements Callable<Integer> {
 
         OnnxExporter.Exported ex = OnnxExporter.export(encoder, source);
         manifest.stage("export");
-        double minCos = check(encoder, ex, cfg.checkTexts());
+        FloatCheck floatCheck = check(encoder, ex, cfg.checkTexts());
+        double minCos = floatCheck.minCosine();
         if (cfg.checkTexts() > 0 && minCos < cfg.minCosine()) {
             throw new IllegalStateException("the exported model on ONNX Runtime differs from DL4J: min cosine " + minCos + " < "
                     + cfg.minCosine() + " (export.check.min-cosine)");
@@ -95,7 +96,7 @@ public final class ExportJob implements Callable<Integer> {
         Double minCosInt8 = null;
         if (cfg.int8()) {
             ex = ex.withInt8();
-            minCosInt8 = checkInt8(encoder, ex, cfg.checkTexts());
+            minCosInt8 = checkInt8(encoder, ex, floatCheck);
             if (minCosInt8 < cfg.int8MinCosine()) {
                 throw new IllegalStateException("the int8 quantization differs from the float model more than allowed: min cosine " + minCosInt8
                         + " < " + cfg.int8MinCosine() + " (export.check.int8-min-cosine)");
@@ -187,23 +188,32 @@ public final class ExportJob implements Callable<Integer> {
         }
     }
 
-    /** The minimum cosine between DL4J and the exported file on ONNX Runtime over {@code n} check sentences (1 when n = 0). */
-    static double check(Encoder encoder, OnnxExporter.Exported ex, int n) {
-        if (n == 0) {
-            return 1;
+    /**
+     * The check: the exported float file's vectors of the check texts on ONNX Runtime, and their minimum cosine to DL4J's
+     * (1 when there are no check texts).
+     */
+    record FloatCheck(List<String> texts, float[][] onnxRuntime, double minCosine) {
+    }
+
+    /** The float check over {@code n} check sentences. */
+    static FloatCheck check(Encoder encoder, OnnxExporter.Exported ex, int n) {
+        List<String> texts = checkTexts(n);
+        if (texts.isEmpty()) {
+            return new FloatCheck(texts, new float[0][], 1);
         }
         try (Dl4jEngine dl4j = new Dl4jEngine(encoder); OnnxRuntimeEngine ort = onOrt(encoder, ex.onnx())) {
-            return minCosine(dl4j, ort, checkTexts(n), encoder);
+            float[][] onOrt = vectors(ort, texts, encoder);
+            return new FloatCheck(texts, onOrt, minCosine(vectors(dl4j, texts, encoder), onOrt));
         }
     }
 
-    /** The minimum cosine between the float file and its int8 quantization, both on ONNX Runtime, over {@code n} check sentences. */
-    static double checkInt8(Encoder encoder, OnnxExporter.Exported ex, int n) {
-        if (n == 0) {
+    /** The minimum cosine between the float file's vectors (from its check) and its int8 quantization's, on ONNX Runtime. */
+    static double checkInt8(Encoder encoder, OnnxExporter.Exported ex, FloatCheck fp32) {
+        if (fp32.texts().isEmpty()) {
             return 1;
         }
-        try (OnnxRuntimeEngine fp32 = onOrt(encoder, ex.onnx()); OnnxRuntimeEngine int8 = onOrt(encoder, ex.int8Onnx())) {
-            return minCosine(fp32, int8, checkTexts(n), encoder);
+        try (OnnxRuntimeEngine int8 = onOrt(encoder, ex.int8Onnx())) {
+            return minCosine(fp32.onnxRuntime(), vectors(int8, fp32.texts(), encoder));
         }
     }
 
@@ -221,12 +231,13 @@ public final class ExportJob implements Callable<Integer> {
         return texts;
     }
 
-    private static double minCosine(EmbeddingEngine one, EmbeddingEngine other, List<String> texts, Encoder encoder) {
-        LongTextPolicy policy = LongTextPolicy.truncate(Math.min(128, encoder.config().positions()));
-        float[][] a = new TextEmbedder(one, policy, 8, true).embed(texts);
-        float[][] b = new TextEmbedder(other, policy, 8, true).embed(texts);
+    private static float[][] vectors(EmbeddingEngine engine, List<String> texts, Encoder encoder) {
+        return new TextEmbedder(engine, LongTextPolicy.truncate(Math.min(128, encoder.config().positions())), 8, true).embed(texts);
+    }
+
+    private static double minCosine(float[][] a, float[][] b) {
         double min = 1;
-        for (int i = 0; i < texts.size(); i++) {
+        for (int i = 0; i < a.length; i++) {
             double d = 0;
             for (int j = 0; j < a[i].length; j++) {
                 d += (double) a[i][j] * b[i][j];
