@@ -7,7 +7,6 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.nd4j.common.primitives.AtomicDouble;
-import org.nd4j.kryo.Nd4jSerializer;
 import org.nd4j.kryo.primitives.AtomicDoubleSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -25,9 +24,10 @@ import java.util.Set;
  * canonical constructor (so their validation runs again); the JDK's immutable collections
  * ({@code List.of}, {@code Map.of}), which Kryo cannot instantiate, go through Java serialization.
  * ND4J arrays ({@link INDArray}: off-heap buffers that Kryo's field serializer would copy as dangling pointers) go
- * through ND4J's own {@link Nd4jSerializer}, as DL4J's {@code Nd4jRegistrator} registers it, but by interface
- * and lazily, so a job that never ships an array never loads ND4J's native backend (the train job's minibatches,
- * broadcast parameters and averaged results need it).
+ * through {@link NdArraySerializer}, which copies their bytes in bulk (ND4J's own {@code Nd4jSerializer}, which DL4J's
+ * {@code Nd4jRegistrator} registers, writes element by element), registered by interface and lazily, so a job that
+ * never ships an array never loads ND4J's native backend (the train job's minibatches, broadcast parameters and
+ * averaged results need it).
  * Set {@code spark.kryo.registrator} to this class (conf/spark/*.properties do); it may be listed with
  * others, comma-separated.
  */
@@ -36,7 +36,7 @@ public final class AngleKryoRegistrator implements KryoRegistrator {
     @Override
     public void registerClasses(Kryo kryo) {
         kryo.addDefaultSerializer(Record.class, RecordSerializer.class);
-        kryo.addDefaultSerializer(INDArray.class, new Nd4jSerializer());
+        kryo.addDefaultSerializer(INDArray.class, new NdArraySerializer());
         kryo.addDefaultSerializer(AtomicDouble.class, new AtomicDoubleSerializer());
         JavaSerializer java = new JavaSerializer();
         for (Object immutable : new Object[]{List.of(), List.of(1), List.of(1, 2, 3), Set.of(), Set.of(1), Set.of(1, 2, 3),
