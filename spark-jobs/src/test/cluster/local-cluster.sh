@@ -76,6 +76,7 @@ spark.master                     $url
 spark.driver.host                127.0.0.1
 spark.serializer                 org.apache.spark.serializer.KryoSerializer
 spark.kryo.registrator           io.anglespark.jobs.common.AngleKryoRegistrator
+spark.broadcast.compress         false
 spark.ui.enabled                 false
 spark.ui.showConsoleProgress     false
 spark.executor.memory            $memory

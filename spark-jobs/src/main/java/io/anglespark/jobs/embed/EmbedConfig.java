@@ -35,7 +35,7 @@ import java.io.Serializable;
  * @param sliceRows         output rows per committed slice (about): what a crash can lose at most
  * @param partitions        tasks per slice for the embedding step (0: one per {@code bucketTexts} texts, in whole waves of the
  *                          cluster's concurrent tasks)
- * @param rowsPerFile       rows per Parquet file (about)
+ * @param rowsPerFile       rows per Parquet file (about, at most; a slice is written by up to one task per slot)
  * @param quarantineRawChars characters of a quarantined row's text kept
  * @param failInSlice       test hook: every task embedding that slice throws (-1: off)
  * @param emptyInput        an input that yields no rows (after {@code where}): fail the run naming it, or warn

@@ -286,9 +286,11 @@ public final class EmbedJob implements Callable<Integer> {
             Dataset<Row> rows = slice.join(vectors, scalaSeq(SHA), "left")
                     .select(col("id"), col(SHA), functions.lit(modelId).as("model_id"), functions.lit(dim).as("dim"),
                             functions.coalesce(col("reused"), col("embedding")).as("embedding"));
-            int nFiles = (int) Math.max(1, (expected + cfg.rowsPerFile() - 1) / cfg.rowsPerFile());
+            int nFiles = sliceFiles(expected, cfg.rowsPerFile(), cfg.bucketTexts(), taskSlots(sc));
             String tmp = out + "/" + TMP + "/" + runId + "-slice-" + s;
-            spark.createDataFrame(rows.javaRDD(), OUTPUT).repartition(nFiles).write().parquet(tmp);
+            // vectors are unique floats: a dictionary for them is built only to be dropped
+            spark.createDataFrame(rows.javaRDD(), OUTPUT).repartition(nFiles).write()
+                    .option("parquet.enable.dictionary#embedding.list.element", "false").parquet(tmp);
             long got = spark.read().parquet(tmp).count();
             if (got != expected) {
                 throw new IllegalStateException("slice " + s + " wrote " + got + " rows, expected " + expected + " (" + tmp + ")");
@@ -449,6 +451,17 @@ public final class EmbedJob implements Callable<Integer> {
         long tasks = Math.max(1, (texts + bucketTexts - 1) / bucketTexts);
         long waves = (tasks + slots - 1) / slots;
         return (int) Math.min(100_000, waves * slots);
+    }
+
+    /**
+     * The Parquet files of a slice: enough that none holds more than about {@code rowsPerFile} rows, and one per task
+     * slot while each keeps at least {@code minRows} rows (a bucket of texts), so the write runs on every core: a
+     * 10,000-row slice written by one task took 2.0 s of a 12.8 s int8 run with the other core idle.
+     */
+    static int sliceFiles(long rows, int rowsPerFile, int minRows, int slots) {
+        long byCap = (rows + rowsPerFile - 1) / rowsPerFile;
+        long bySlots = Math.min(slots, rows / Math.max(1, minRows));
+        return (int) Math.max(1, Math.min(100_000, Math.max(byCap, bySlots)));
     }
 
     /** The tasks the cluster runs at once: its cores (Spark's default parallelism) over {@code spark.task.cpus}. */

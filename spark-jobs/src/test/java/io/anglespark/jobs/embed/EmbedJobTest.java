@@ -18,6 +18,11 @@ import io.anglespark.model.serve.ModelRef;
 import io.anglespark.model.serve.TextEmbedder;
 import io.anglespark.prep.SharedData;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
@@ -42,6 +47,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -216,6 +224,25 @@ class EmbedJobTest {
         assertArrayEquals(all.get("same-text-a"), after.get("same-text-c"));
     }
 
+    /** The encodings of the output's Parquet column chunks, by column path. */
+    private static Map<String, Set<Encoding>> encodings(Path out) throws IOException {
+        Map<String, Set<Encoding>> m = new TreeMap<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(out.resolve("embeddings"))) {
+            files = walk.filter(p -> p.toString().endsWith(".parquet")).toList();
+        }
+        for (Path f : files) {
+            try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+                for (BlockMetaData b : r.getFooter().getBlocks()) {
+                    for (ColumnChunkMetaData c : b.getColumns()) {
+                        m.computeIfAbsent(c.getPath().toDotString(), k -> new TreeSet<>()).addAll(c.getEncodings());
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
     @Test
     void aFolderThatIsNotAnEmbedOutputIsRefusedAndBadSettingsNameTheirKey() throws IOException {
         Path input = dir.resolve("small.jsonl");
@@ -238,6 +265,10 @@ class EmbedJobTest {
         Files.write(input, corpus(100, 6), StandardCharsets.UTF_8);
         Path out = dir.resolve("out-settings");
         EmbedJob.run(spark, config(input, out));
+        // the vectors are written without a dictionary (unique floats), the constant model id with one
+        Map<String, Set<Encoding>> encodings = encodings(out);
+        assertTrue(encodings.get("embedding.list.element").stream().noneMatch(Encoding::usesDictionary), encodings.toString());
+        assertTrue(encodings.get("model_id").stream().anyMatch(Encoding::usesDictionary), encodings.toString());
         for (int i = 100; i < 108; i++) {
             TEXTS.put("id-" + i, SharedData.lines("stsbenchmark/sts-test.csv").get(i).split("\t")[5]);
         }

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** A slice's embedding tasks: about one per bucket of texts, in whole waves of the cluster's concurrent tasks. */
+/** A slice's embedding tasks (about one per bucket of texts, in whole waves of the task slots) and its files. */
 class EmbedTasksTest {
     @Test
     void tasksAreRoundedUpToWholeWavesSoNoWaveLeavesACoreIdle() {
@@ -15,5 +15,14 @@ class EmbedTasksTest {
         assertEquals(3, EmbedJob.embedTasks(1, 2048, 3));
         assertEquals(1, EmbedJob.embedTasks(0, 2048, 1), "an empty slice still has a task");
         assertEquals(100_000, EmbedJob.embedTasks(Long.MAX_VALUE / 2, 1, 7), "capped");
+    }
+
+    @Test
+    void aSliceIsWrittenByUpToOneTaskPerSlotWithFilesOfAtLeastABucketAndAtMostTheCap() {
+        assertEquals(2, EmbedJob.sliceFiles(10_000, 500_000, 2048, 2), "one file per core, not one task for the slice");
+        assertEquals(4, EmbedJob.sliceFiles(10_000, 500_000, 2048, 100), "files of at least a bucket: 10,000 / 2,048");
+        assertEquals(1, EmbedJob.sliceFiles(1_000, 500_000, 2048, 8), "a slice under a bucket: one file");
+        assertEquals(3, EmbedJob.sliceFiles(1_200_000, 500_000, 2048, 2), "the cap: no file over about 500,000 rows");
+        assertEquals(1, EmbedJob.sliceFiles(0, 500_000, 2048, 2));
     }
 }
