@@ -47,8 +47,8 @@ import static io.anglespark.model.onnx.OnnxFields.TENSOR_RAW_DATA;
  * it on its u8s8 kernels (VNNI where the CPU has it). A layer's bias {@code Add(b, y)}, as PyTorch's exporter writes it,
  * is rewritten {@code Add(y, b)}: ONNX Runtime folds a bias into the int8 kernel only as the Add's second input, which
  * saves a float pass over every dense layer's output. Attention's activation-by-activation products, embeddings, layer
- * norms and everything else stay float. The source file's other fields are copied byte for byte; a float initializer is dropped only when every
- * use of it was quantized. Requires opset 11 or later (DynamicQuantizeLinear).
+ * norms and everything else stay float. The source file's other fields are copied byte for byte; a float initializer
+ * is dropped only when every use of it was quantized. Requires opset 11 or later (DynamicQuantizeLinear).
  */
 public final class OnnxQuantizer {
     private static final String PREFIX = "angle_q/";

@@ -263,11 +263,14 @@ public final class AveragingRoundBenchmark {
     }
 
     private static void add(List<Phase> out, String model, String serializer, String name, long bytes, long wire, double seconds) {
-        Phase p = new Phase(model, serializer, name, bytes, wire, seconds, copySeconds(bytes));
+        Phase p = new Phase(model, serializer, name, bytes, wire, seconds, COPY_SECONDS.computeIfAbsent(bytes, AveragingRoundBenchmark::copySeconds));
         System.out.printf(Locale.ROOT, "%s | %s | %s: %.1f MB of arrays (%.1f MB serialised) in %.3f s = %.0f MB/s (a plain copy: %.0f MB/s)%n",
                 model, serializer, name, bytes / 1e6, wire / 1e6, seconds, p.mbPerSecond(), bytes / p.copySeconds() / 1e6);
         out.add(p);
     }
+
+    /** A plain copy's time per byte count: measured once per model, not once per phase (each needs two arrays of that size). */
+    private static final java.util.Map<Long, Double> COPY_SECONDS = new java.util.HashMap<>();
 
     /** The best of the repeats of one {@code System.arraycopy} of {@code bytes} bytes (heap to heap). */
     static double copySeconds(long bytes) {
