@@ -1,9 +1,17 @@
 package io.anglespark.jobs.common;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
 
 /** Writes job outputs as Parquet with their explicit schema, in files of about {@code rowsPerFile} rows. */
 public final class ParquetOut {
@@ -14,5 +22,24 @@ public final class ParquetOut {
     public static void write(SparkSession spark, JavaRDD<Row> rows, long count, int rowsPerFile, StructType schema, String path) {
         int files = (int) Math.max(1, Math.min(rows.getNumPartitions(), (count + rowsPerFile - 1) / rowsPerFile));
         spark.createDataFrame(rows.coalesce(files), schema).write().parquet(path);
+    }
+
+    /**
+     * The rows in the Parquet data files of {@code dir} (not those starting with {@code _} or {@code .}), summed from
+     * their footers on the driver: a check of what a write produced without a Spark job reading it back.
+     */
+    public static long rows(String dir, Configuration hadoop) throws IOException {
+        Path p = new Path(dir);
+        FileSystem fs = p.getFileSystem(hadoop);
+        long rows = 0;
+        for (FileStatus st : fs.listStatus(p)) {
+            String n = st.getPath().getName();
+            if (st.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
+                try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(st, hadoop))) {
+                    rows += r.getRecordCount();
+                }
+            }
+        }
+        return rows;
     }
 }

@@ -33,9 +33,9 @@ import java.io.Serializable;
  * @param ortThreads        ONNX Runtime intra-op threads per model session (0: the executor's cores per task, {@code spark.task.cpus})
  * @param precision         the model's float weights, or the int8 file of an export (ONNX Runtime)
  * @param sliceRows         output rows per committed slice (about): what a crash can lose at most
- * @param partitions        tasks per slice for the embedding step (0: one per {@code bucketTexts} texts, in whole waves of the
- *                          cluster's concurrent tasks)
- * @param rowsPerFile       rows per Parquet file (about, at most; a slice is written by up to one task per slot)
+ * @param partitions        tasks per slice, each embedding and writing one file (0: one per {@code bucketTexts} rows, more if
+ *                          {@code rowsPerFile} asks, in whole waves of the cluster's concurrent tasks)
+ * @param rowsPerFile       rows per Parquet file (about, at most) when {@code partitions} is 0
  * @param quarantineRawChars characters of a quarantined row's text kept
  * @param failInSlice       test hook: every task embedding that slice throws (-1: off)
  * @param emptyInput        an input that yields no rows (after {@code where}): fail the run naming it, or warn

@@ -6,6 +6,7 @@ import io.anglespark.jobs.common.JobCli;
 import io.anglespark.jobs.common.JobConfigs;
 import io.anglespark.jobs.common.JobMain;
 import io.anglespark.jobs.common.ParquetInputs;
+import io.anglespark.jobs.common.ParquetOut;
 import io.anglespark.jobs.common.OutputFolder;
 import io.anglespark.jobs.common.RunManifest;
 import io.anglespark.jobs.common.SparkSessions;
@@ -51,8 +52,9 @@ import static org.apache.spark.sql.functions.col;
  *   unpaired surrogate, missing id or text, one id with different texts) -> one row per id -> text_sha256
  *   -> skip (id, text_sha256) already in the output for this model_id
  *   -> reuse the stored vector of a text already embedded under another id
- *   -> slices by text hash, each: distinct texts -> embed (model cached per executor JVM, length-bucketed)
- *      -> rows -> temporary folder -> files renamed into embeddings/ (the slice's commit)
+ *   -> slices by text hash, each: rows hashed by text into tasks, sorted -> each task embeds its distinct texts (model
+ *      cached per executor JVM, length-bucketed) and writes its rows, one file -> temporary folder -> files renamed
+ *      into embeddings/ (the slice's commit)
  * counts: read = unique ids + duplicate rows merged + quarantined; unique ids = already present + written
  * </pre>
  *
@@ -104,10 +106,6 @@ public final class EmbedJob implements Callable<Integer> {
             .add("problem", DataTypes.StringType, true)
             .add("detail", DataTypes.StringType, true)
             .add("raw", DataTypes.StringType, false);
-
-    private static final StructType EMBEDDED = new StructType()
-            .add(SHA, DataTypes.StringType, false)
-            .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
 
     @CommandLine.Mixin
     JobCli cli = new JobCli();
@@ -278,20 +276,10 @@ public final class EmbedJob implements Callable<Integer> {
             int s = sl.index();
             long expected = sl.rows();
             Dataset<Row> slice = bucketed.filter(col("bucket").between(sl.firstBucket(), sl.lastBucket()));
-            int partitions = cfg.partitions() > 0 ? cfg.partitions() : embedTasks(expected, cfg.bucketTexts(), taskSlots(sc));
-            JavaRDD<Row> need = slice.filter(col("reused").isNull()).select(SHA, "text").dropDuplicates(SHA).javaRDD()
-                    .repartition(partitions);
-            Dataset<Row> vectors = spark.createDataFrame(need.mapPartitions(new EmbedTextsFn(key, cfg, s, embedded, truncated, chunked, tokens)),
-                    EMBEDDED);
-            Dataset<Row> rows = slice.join(vectors, scalaSeq(SHA), "left")
-                    .select(col("id"), col(SHA), functions.lit(modelId).as("model_id"), functions.lit(dim).as("dim"),
-                            functions.coalesce(col("reused"), col("embedding")).as("embedding"));
-            int nFiles = sliceFiles(expected, cfg.rowsPerFile(), cfg.bucketTexts(), taskSlots(sc));
+            int tasks = cfg.partitions() > 0 ? cfg.partitions() : embedTasks(expected, cfg.bucketTexts(), cfg.rowsPerFile(), taskSlots(sc));
             String tmp = out + "/" + TMP + "/" + runId + "-slice-" + s;
-            // vectors are unique floats: a dictionary for them is built only to be dropped
-            spark.createDataFrame(rows.javaRDD(), OUTPUT).repartition(nFiles).write()
-                    .option("parquet.enable.dictionary#embedding.list.element", "false").parquet(tmp);
-            long got = spark.read().parquet(tmp).count();
+            writeSlice(spark, slice, tasks, new EmbedTextsFn(key, modelId, dim, cfg, s, embedded, truncated, chunked, tokens), tmp);
+            long got = ParquetOut.rows(tmp, hadoop);
             if (got != expected) {
                 throw new IllegalStateException("slice " + s + " wrote " + got + " rows, expected " + expected + " (" + tmp + ")");
             }
@@ -442,26 +430,29 @@ public final class EmbedJob implements Callable<Integer> {
     }
 
     /**
-     * The tasks of a slice's embedding step: about one per {@code bucketTexts} texts (the progress listener then
-     * reports rows/s and an ETA within a slice), rounded up to whole waves of {@code slots} concurrent tasks. A last
-     * wave with idle cores costs as long as a full one: 10,000 texts in 5 tasks on 2 slots ran 3 waves, the last on
-     * one core, 0.77x the rows/s of a bare ONNX Runtime loop; in 6 tasks the waves are full.
+     * A slice in one stage: its rows hashed by text into {@code tasks} partitions and sorted by it (the ids of a text
+     * meet, adjacent, in one task), each partition embedded and written by its own task, one Parquet file per task.
+     * The rows are shuffled once, as texts; the vectors are neither joined back to their ids nor moved again to be
+     * written: at 10,000 texts (int8, 2 cores) that join and the repartition for writing cost 2.7 s of a 12.4 s slice.
      */
-    static int embedTasks(long texts, int bucketTexts, int slots) {
-        long tasks = Math.max(1, (texts + bucketTexts - 1) / bucketTexts);
-        long waves = (tasks + slots - 1) / slots;
-        return (int) Math.min(100_000, waves * slots);
+    private static void writeSlice(SparkSession spark, Dataset<Row> slice, int tasks, EmbedTextsFn embed, String tmp) {
+        JavaRDD<Row> rows = slice.select(col("id"), col(SHA), col("text"), col("reused")).repartition(tasks, col(SHA)).sortWithinPartitions(SHA)
+                .javaRDD().mapPartitions(embed);
+        // vectors are unique floats: a dictionary for them is built only to be dropped
+        spark.createDataFrame(rows, OUTPUT).write().option("parquet.enable.dictionary#embedding.list.element", "false").parquet(tmp);
     }
 
     /**
-     * The Parquet files of a slice: enough that none holds more than about {@code rowsPerFile} rows, and one per task
-     * slot while each keeps at least {@code minRows} rows (a bucket of texts), so the write runs on every core: a
-     * 10,000-row slice written by one task took 2.0 s of a 12.8 s int8 run with the other core idle.
+     * The tasks of a slice, each embedding and writing one file: about one per {@code bucketTexts} rows (the progress
+     * listener then reports rows/s and an ETA within a slice), at least enough that no file holds more than about
+     * {@code rowsPerFile} rows, rounded up to whole waves of {@code slots} concurrent tasks. A last wave with idle cores
+     * costs as long as a full one: 10,000 texts in 5 tasks on 2 slots ran 3 waves, the last on one core, 0.77x the
+     * rows/s of a bare ONNX Runtime loop; in 6 tasks the waves are full.
      */
-    static int sliceFiles(long rows, int rowsPerFile, int minRows, int slots) {
-        long byCap = (rows + rowsPerFile - 1) / rowsPerFile;
-        long bySlots = Math.min(slots, rows / Math.max(1, minRows));
-        return (int) Math.max(1, Math.min(100_000, Math.max(byCap, bySlots)));
+    static int embedTasks(long rows, int bucketTexts, int rowsPerFile, int slots) {
+        long tasks = Math.max(1, Math.max((rows + bucketTexts - 1) / bucketTexts, (rows + rowsPerFile - 1) / rowsPerFile));
+        long waves = (tasks + slots - 1) / slots;
+        return (int) Math.min(100_000, waves * slots);
     }
 
     /** The tasks the cluster runs at once: its cores (Spark's default parallelism) over {@code spark.task.cpus}. */

@@ -13,12 +13,17 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Embeds a partition of distinct {@code (text_sha256, text)} rows into {@code (text_sha256, embedding)} rows with
- * the executor's cached engine ({@link EngineCache}): {@code bucketTexts} texts at a time are gathered, sorted by
- * length and batched by {@link TextEmbedder}, so a task holds at most one group of texts and vectors.
+ * Turns a partition of a slice's {@code (id, text_sha256, text, reused)} rows, sorted by {@code text_sha256}, into
+ * output rows ({@link EmbedJob#OUTPUT}) with the executor's cached engine ({@link EngineCache}). A row with a
+ * reused vector keeps it; the other rows' texts are embedded once per distinct text: up to {@code bucketTexts}
+ * texts at a time are gathered, sorted by length and batched by {@link TextEmbedder}, so a task holds at most one
+ * group of rows and vectors. The ids of one text are adjacent (the rows are sorted by its hash) and never split
+ * across groups, so each text is embedded once.
  */
 final class EmbedTextsFn implements FlatMapFunction<Iterator<Row>, Row> {
     private final EngineCache.Key key;
+    private final String modelId;
+    private final int dim;
     private final LongTextPolicy policy;
     private final int batchSize;
     private final boolean normalize;
@@ -30,9 +35,11 @@ final class EmbedTextsFn implements FlatMapFunction<Iterator<Row>, Row> {
     private final LongAccumulator chunked;
     private final LongAccumulator tokens;
 
-    EmbedTextsFn(EngineCache.Key key, EmbedConfig cfg, int slice, LongAccumulator embedded, LongAccumulator truncated, LongAccumulator chunked,
-                 LongAccumulator tokens) {
+    EmbedTextsFn(EngineCache.Key key, String modelId, int dim, EmbedConfig cfg, int slice, LongAccumulator embedded, LongAccumulator truncated,
+                 LongAccumulator chunked, LongAccumulator tokens) {
         this.key = key;
+        this.modelId = modelId;
+        this.dim = dim;
         this.policy = cfg.policy();
         this.batchSize = cfg.batchSize();
         this.normalize = cfg.normalize();
@@ -54,21 +61,58 @@ final class EmbedTextsFn implements FlatMapFunction<Iterator<Row>, Row> {
         return new Iterator<>() {
             private List<Row> ready = List.of();
             private int next;
+            private Row pending;
 
             @Override
             public boolean hasNext() {
-                if (next < ready.size()) {
-                    return true;
+                while (next >= ready.size()) {
+                    if (pending == null && !rows.hasNext()) {
+                        return false;
+                    }
+                    ready = group();
+                    next = 0;
                 }
-                if (!rows.hasNext()) {
-                    return false;
-                }
-                List<String> shas = new ArrayList<>(bucketTexts);
+                return true;
+            }
+
+            /** The output rows of the next group: up to bucketTexts rows, more only to finish the ids of a text. */
+            private List<Row> group() {
+                List<Row> in = new ArrayList<>(bucketTexts);
                 List<String> texts = new ArrayList<>(bucketTexts);
-                while (rows.hasNext() && texts.size() < bucketTexts) {
-                    Row r = rows.next();
-                    shas.add(r.getString(0));
-                    texts.add(r.getString(1));
+                int[] textOf = new int[bucketTexts];
+                String lastSha = null;
+                while (pending != null || rows.hasNext()) {
+                    Row r = pending != null ? pending : rows.next();
+                    pending = null;
+                    String sha = r.getString(1);
+                    boolean sameText = sha.equals(lastSha);
+                    if (in.size() >= bucketTexts && !sameText) {
+                        pending = r;
+                        break;
+                    }
+                    if (in.size() == textOf.length) {
+                        textOf = java.util.Arrays.copyOf(textOf, textOf.length * 2);
+                    }
+                    if (r.isNullAt(3) && !sameText) {
+                        texts.add(r.getString(2));
+                    }
+                    textOf[in.size()] = r.isNullAt(3) ? texts.size() - 1 : -1;
+                    in.add(r);
+                    lastSha = sha;
+                }
+                float[][] v = embed(texts);
+                List<Row> out = new ArrayList<>(in.size());
+                for (int i = 0; i < in.size(); i++) {
+                    Row r = in.get(i);
+                    Object vector = textOf[i] < 0 ? r.get(3) : v[textOf[i]];
+                    out.add(RowFactory.create(r.getString(0), r.getString(1), modelId, dim, vector));
+                }
+                return out;
+            }
+
+            private float[][] embed(List<String> texts) {
+                if (texts.isEmpty()) {
+                    return new float[0][];
                 }
                 long t0 = embedder.truncated(), c0 = embedder.chunked(), k0 = embedder.tokens();
                 float[][] v = embedder.embed(texts);
@@ -76,13 +120,7 @@ final class EmbedTextsFn implements FlatMapFunction<Iterator<Row>, Row> {
                 truncated.add(embedder.truncated() - t0);
                 chunked.add(embedder.chunked() - c0);
                 tokens.add(embedder.tokens() - k0);
-                List<Row> out = new ArrayList<>(texts.size());
-                for (int i = 0; i < texts.size(); i++) {
-                    out.add(RowFactory.create(shas.get(i), v[i]));
-                }
-                ready = out;
-                next = 0;
-                return true;
+                return v;
             }
 
             @Override

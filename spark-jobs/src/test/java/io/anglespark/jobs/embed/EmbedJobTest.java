@@ -171,10 +171,12 @@ class EmbedJobTest {
         Exception crash = assertThrows(Exception.class, () -> EmbedJob.run(spark, config(input, out, "embed.testing.fail-in-slice=1")));
         assertTrue(String.valueOf(crash.getMessage()).contains("fail-in-slice") || String.valueOf(crash.getCause()).contains("fail-in-slice"),
                 String.valueOf(crash));
-        int partial = rows(out).size();
+        Map<String, float[]> committed = rows(out);
+        int partial = committed.size();
         assertTrue(partial > 0 && partial < 40, "some slices committed before the failure: " + partial);
 
-        EmbedReport second = EmbedJob.run(spark, config(input, out));
+        // groups of one text per forward pass: the two ids of one text still meet in one group
+        EmbedReport second = EmbedJob.run(spark, config(input, out, "embed.bucket-texts=1"));
         Map<String, float[]> all = rows(out);
         assertEquals(40, all.size(), "one row per good id");
         assertEquals(lines.size(), second.read());
@@ -184,6 +186,11 @@ class EmbedJobTest {
         assertEquals(partial, second.alreadyPresent(), "the committed slices were not embedded again");
         assertEquals(40 - partial, second.written());
         assertArrayEquals(all.get("same-text-a"), all.get("same-text-b"), "two ids, one text, one vector");
+        Set<String> fresh = new TreeSet<>();
+        all.keySet().stream().filter(id -> !committed.containsKey(id)).forEach(id -> fresh.add(textOf(id)));
+        committed.keySet().forEach(id -> fresh.remove(textOf(id)));
+        assertTrue(fresh.size() < second.written(), "the corpus repeats a text: " + fresh.size() + " texts, " + second.written() + " ids");
+        assertEquals(fresh.size(), second.embeddedTexts(), "each new text embedded once, a committed one reused");
         long quarantineRows = spark.read().parquet(out.resolve(EmbedJob.QUARANTINE_DIR).toString()).count();
         assertEquals(5, quarantineRows);
         JsonNode manifest = JSON.readTree(out.resolve("_run.json").toFile());
