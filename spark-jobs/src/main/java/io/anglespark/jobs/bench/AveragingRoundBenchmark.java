@@ -27,6 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.reflect.ClassTag$;
 
+import io.anglespark.jobs.common.RecycledArrays;
+import io.anglespark.jobs.train.ReusingTrainingWorker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -49,7 +51,9 @@ import java.util.Locale;
  * task result (the {@link ParameterAveragingAggregationTuple} of its partition) serialised and the driver reading it
  * back, and the driver's sum and apply (DL4J's combine function, the division, {@code setParams} and the updater's
  * state); each with Spark's Kryo serializer configured as the jobs are, once with ND4J's own array serializer (as
- * before) and once with ours ({@code NdArraySerializer}), beside a plain copy of the same number of bytes.
+ * before) and once with ours ({@code NdArraySerializer}), beside a plain copy of the same number of bytes; and the two
+ * phases as the train job runs every round after its first: the worker's kept network with the round's state copied in
+ * ({@link ReusingTrainingWorker#networkFrom}) and a result read into the last round's arrays ({@link RecycledArrays}).
  *
  * <pre>AveragingRoundBenchmark OUT.md COMMAND CONFIG MODEL[,MODEL...] [--set KEY=VALUE ...]</pre>
  */
@@ -147,6 +151,25 @@ public final class AveragingRoundBenchmark {
             time(out, model, label, "driver: deserialise a task result", arrays, task.length,
                     () -> ser.deserialize(ByteBuffer.wrap(task), ClassTag$.MODULE$.apply(Object.class)));
             System.gc();
+            if (registrator == AngleKryoRegistrator.class) {
+                // as the train job runs a round now: the worker's network kept from the last round, results read into the
+                // arrays of the last round's (recycled once summed)
+                ComputationGraph kept = networkFrom(broadcast);
+                time(out, model, label, "worker: network from the broadcast, kept from the last round (copies only)", arrays, 0,
+                        () -> ReusingTrainingWorker.networkFrom(broadcast, kept));
+                ParameterAveragingAggregationTuple[] last = {null};
+                time(out, model, label, "driver: deserialise a task result into the last round's arrays (recycled)", arrays, task.length, () -> {
+                    if (last[0] != null) {
+                        RecycledArrays.recycle(last[0].getParametersSum());
+                        RecycledArrays.recycle(last[0].getUpdaterStateSum());
+                    }
+                    long t0 = System.nanoTime();
+                    last[0] = (ParameterAveragingAggregationTuple) ser.deserialize(ByteBuffer.wrap(task), ClassTag$.MODULE$.apply(Object.class));
+                    return System.nanoTime() - t0;
+                });
+                RecycledArrays.clear();
+                System.gc();
+            }
         }
         // the sum does not depend on the serializer: combine two workers' results, divide, apply to the driver's graph
         time(out, model, "-", "driver: sum 2 results, divide, set parameters and state", arrays, 0, () -> {
@@ -299,8 +322,10 @@ public final class AveragingRoundBenchmark {
                 + "or reads; a plain copy = one System.arraycopy of the arrays' bytes\n");
         b.append("- the updater state is filled with random values: a fresh Adam state is all zeros (it compresses 3x), trained "
                 + "moments are dense floats that lz4 cannot shrink\n");
-        b.append("- in local mode a worker gets the driver's broadcast object itself (no decompression, no deserialisation); task "
+        b.append("- in local mode the train job publishes the round's network in memory (no broadcast, nothing serialised); task "
                 + "results are serialised and read back in local mode too\n");
+        b.append("- kept from the last round / the last round's arrays: the train job's phases in every round after its first "
+                + "(ReusingTrainingWorker, RecycledArrays)\n");
         b.append("- beside it: ").append(System.getProperty("bench.beside", "nothing else (a quiet machine)")).append("\n\n");
         b.append("| model | array serializer | phase | arrays MB | serialised MB | s | MB/s | plain copy MB/s |\n|---|---|---|---|---|---|---|---|\n");
         for (Phase p : phases) {

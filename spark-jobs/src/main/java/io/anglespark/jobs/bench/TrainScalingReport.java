@@ -2,6 +2,7 @@ package io.anglespark.jobs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anglespark.model.Machine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +14,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes bench/results/spark.md from the training runs bench/spark made: one row per run (the same data and
- * step budget, each run in its own JVM through submit/train), with pairs/s, the time workers spent computing
- * and the rest of each round (parameter broadcast and averaging, scheduling, serialisation, tokenising), read
- * from each run's {@code _run.json}.
+ * Writes bench/results/spark.md from the training runs bench/spark made: one row per run (the same data and budget
+ * of pairs, each run in its own JVM through submit/train), with pairs/s and its ratio to the one-JVM fitter (the mean
+ * of its seeds), the time workers spent computing and the rest of the rounds (parameter broadcast and averaging,
+ * scheduling, serialisation, tokenising), and the dev Spearman at the end beside the one-JVM fitter's seed spread,
+ * read from each run's {@code _run.json}.
  *
  * <pre>
- * TrainScalingReport OUT.md "COMMAND" LABEL|MODEL|MASTER|WORKERS|AVERAGING_FREQUENCY|RUN_DIR ...
+ * TrainScalingReport OUT.md "COMMAND" LABEL|MODEL|MASTER|WORKERS|AVERAGING_FREQUENCY|SEED|RUN_DIR ...
  * </pre>
  */
 public final class TrainScalingReport {
@@ -27,19 +29,23 @@ public final class TrainScalingReport {
     }
 
     /** One run as bench/spark describes it. */
-    record Run(String label, String model, String master, int workers, int averagingFrequency, Path dir) {
+    record Run(String label, String model, String master, int workers, int averagingFrequency, long seed, Path dir) {
         static Run parse(String spec) {
             String[] f = spec.split("\\|", -1);
-            if (f.length != 6) {
-                throw new IllegalArgumentException("run spec '" + spec + "': want LABEL|MODEL|MASTER|WORKERS|AVERAGING_FREQUENCY|RUN_DIR");
+            if (f.length != 7) {
+                throw new IllegalArgumentException("run spec '" + spec + "': want LABEL|MODEL|MASTER|WORKERS|AVERAGING_FREQUENCY|SEED|RUN_DIR");
             }
-            return new Run(f[0], f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]), Path.of(f[5]));
+            return new Run(f[0], f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]), Long.parseLong(f[5]), Path.of(f[6]));
+        }
+
+        boolean oneJvm() {
+            return workers == 1;
         }
     }
 
-    /** The figures of one run. */
+    /** The figures of one run; {@code devSpearman} is the last dev evaluation's (NaN without one). */
     record Row(Run run, long parameters, long examples, double seconds, double pairsPerSecond, double computeSeconds, double overheadSeconds,
-               int steps) {
+               int steps, double devSpearman) {
         double overheadShare() {
             return seconds == 0 ? Double.NaN : overheadSeconds / seconds;
         }
@@ -55,30 +61,50 @@ public final class TrainScalingReport {
         double seconds = t.path("train_seconds_this_run").asDouble(Double.NaN);
         double compute = t.path("worker_fit_ms_mean_per_worker").asDouble(Double.NaN) / 1000;
         double overhead = t.path("averaging_and_other_overhead_ms").asDouble(Double.NaN) / 1000;
+        JsonNode evaluations = m.path("training").path("evaluations");
+        double dev = Double.NaN;
+        for (JsonNode e : evaluations) {
+            dev = e.path("dev_spearman").asDouble(Double.NaN);
+        }
         return new Row(run, m.path("counts").path("parameters").asLong(), t.path("examples_this_run").asLong(), seconds,
-                t.path("pairs_per_second").asDouble(Double.NaN), compute, overhead, m.path("training").path("steps").asInt(-1));
+                t.path("pairs_per_second").asDouble(Double.NaN), compute, overhead, m.path("training").path("steps").asInt(-1), dev);
     }
 
     static String render(List<Row> rows, String command) {
         StringBuilder b = new StringBuilder();
-        b.append("# Spark training scaling benchmark\n\n");
+        b.append("# Spark training benchmark\n\n");
         b.append("- date: ").append(Instant.now()).append('\n');
-        b.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (").append(System.getProperty("os.arch"))
-                .append("), Java ").append(System.getProperty("java.version")).append('\n');
+        b.append("- machine: ").append(Machine.describe()).append('\n');
         b.append("- command: `").append(command).append("`\n");
-        b.append("- each run: submit/train in its own driver JVM on the same prepared STS-B train pairs, cosent loss, 16 pairs per "
-                + "minibatch per worker, sequence up to 64 tokens, the same number of steps (a step = one minibatch on every worker); "
-                + "pairs/s over the training rounds only (not start-up, not dev scoring)\n");
-        b.append("- compute = the workers' fit time (DL4J's ParameterAveragingWorkerFitTimesMs, mean per worker, as they run in parallel); "
-                + "overhead = the rest of the rounds' wall time: parameter and updater broadcast, averaging, Spark scheduling, "
-                + "serialisation, tokenising the round's pairs\n\n");
-        b.append("| run | model | parameters | master | workers | averaging every | steps | pairs | train s | pairs/s | compute s | overhead s | overhead share |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("- beside it: ").append(System.getProperty("bench.beside", "nothing else (a quiet machine)")).append('\n');
+        b.append("- each run: submit/train in its own driver JVM on the same prepared STS-B train pairs with the job's defaults (loss, "
+                + "16 pairs per minibatch per worker, up to 64 tokens, Adam), the same budget of pairs (a step = one minibatch on "
+                + "every worker, so 2 workers take half the steps); pairs/s over the training rounds only (not start-up, not dev "
+                + "scoring); / one-JVM = pairs/s over the one-JVM fitter's mean over its seeds\n");
+        b.append("- compute = the workers' fit time (DL4J's ParameterAveragingWorkerFitTimesMs, mean per worker, as they run in "
+                + "parallel); overhead = the rest of the rounds' wall time: parameter and updater broadcast, averaging, Spark "
+                + "scheduling, serialisation, tokenising the round's pairs\n");
+        b.append("- dev = Spearman x100 of cosine on all STS-B dev pairs after the last step; the one-JVM fitter's seed spread is "
+                + "the range of its seeds' scores\n\n");
+        b.append("| run | model | parameters | master | workers | averaging every | seed | steps | pairs | train s | pairs/s | / one-JVM "
+                + "| compute s | overhead s | overhead share | dev |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %d | %.1f | %.2f | %.1f | %.1f | %.0f%% |%n",
+            double base = rows.stream().filter(o -> o.run().oneJvm() && o.run().model().equals(r.run().model()))
+                    .mapToDouble(Row::pairsPerSecond).average().orElse(Double.NaN);
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %d | %d | %.1f | %.2f | %.2f | %.1f | %.1f | %.0f%% | %.2f |%n",
                     r.run().label(), r.run().model(), r.parameters(), r.run().master(), r.run().workers(), r.run().averagingFrequency(),
-                    r.steps(), r.examples(), r.seconds(), r.pairsPerSecond(), r.computeSeconds(), r.overheadSeconds(), 100 * r.overheadShare()));
+                    r.run().seed(), r.steps(), r.examples(), r.seconds(), r.pairsPerSecond(), r.pairsPerSecond() / base, r.computeSeconds(),
+                    r.overheadSeconds(), 100 * r.overheadShare(), 100 * r.devSpearman()));
         }
+        b.append('\n');
+        rows.stream().map(r -> r.run().model()).distinct().forEach(model -> {
+            double[] dev = rows.stream().filter(r -> r.run().oneJvm() && r.run().model().equals(model)).mapToDouble(Row::devSpearman).toArray();
+            if (dev.length > 0) {
+                b.append(String.format(Locale.ROOT, "- %s: the one-JVM fitter's dev over %d seeds: %.2f .. %.2f%n", model, dev.length,
+                        100 * java.util.Arrays.stream(dev).min().getAsDouble(), 100 * java.util.Arrays.stream(dev).max().getAsDouble()));
+            }
+        });
         return b.toString();
     }
 

@@ -23,7 +23,8 @@ import java.nio.ByteOrder;
  * <p>The bytes are the buffer's own, in the platform's order; ND4J's native backends (x86-64, ARM64, ppc64le) are all
  * little-endian, and a big-endian JVM is refused rather than sent bytes another machine would misread. On the CUDA
  * backend the host copy is brought up to date first. Views and non-C-order arrays are written as their C-order copy; an
- * array reads back as a C-order array of the same type and shape. Compressed and string arrays are refused.
+ * array reads back as a C-order array of the same type and shape, into a {@link RecycledArrays recycled} one when one
+ * of that type and shape was handed back. Compressed and string arrays are refused.
  */
 public final class NdArraySerializer extends Serializer<INDArray> {
     /** Bytes copied per step between the off-heap buffer and Kryo's stream. */
@@ -76,7 +77,8 @@ public final class NdArraySerializer extends Serializer<INDArray> {
         for (int i = 0; i < shape.length; i++) {
             shape[i] = in.readVarLong(true);
         }
-        INDArray a = Nd4j.createUninitialized(dataType, shape, 'c');
+        INDArray recycled = RecycledArrays.take(dataType, shape);
+        INDArray a = recycled != null ? recycled : Nd4j.createUninitialized(dataType, shape, 'c');
         long bytes = a.length() * dataType.width();
         if (bytes == 0) {
             return a;

@@ -140,5 +140,6 @@ final class SparkFitter implements Fitter {
     @Override
     public void close() {
         tokenizer.destroy();
+        master.releaseWorkerNetworks();
     }
 }

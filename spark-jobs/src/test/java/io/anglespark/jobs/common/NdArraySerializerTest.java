@@ -70,4 +70,30 @@ class NdArraySerializerTest {
         KryoException s = assertThrows(KryoException.class, () -> write(bulk, Nd4j.create("a", "b")));
         assertTrue(s.getMessage().contains("string"), s.getMessage());
     }
+
+    @Test
+    void anArrayIsReadIntoARecycledOneOfItsTypeAndShapeAndOnlyThose() {
+        RecycledArrays.clear();
+        try {
+            NdArraySerializer bulk = new NdArraySerializer();
+            INDArray sent = Nd4j.rand(DataType.FLOAT, 4, 5);
+            INDArray old = Nd4j.zeros(DataType.FLOAT, 4, 5);
+            RecycledArrays.recycle(old);
+            RecycledArrays.recycle(old);
+            RecycledArrays.recycle(Nd4j.zeros(DataType.DOUBLE, 4, 5));
+            RecycledArrays.recycle(Nd4j.zeros(DataType.FLOAT, 5, 4));
+            RecycledArrays.recycle(Nd4j.zeros(DataType.FLOAT, 8, 5).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            assertEquals(3, RecycledArrays.kept(), "once each, and never a view");
+            INDArray back = read(bulk, write(bulk, sent));
+            assertTrue(back == old, "read into the recycled array of its type and shape");
+            assertEquals(sent, back);
+            assertEquals(2, RecycledArrays.kept());
+            INDArray next = read(bulk, write(bulk, sent));
+            assertTrue(next != old, "a recycled array is handed out once");
+            assertEquals(sent, next);
+        } finally {
+            RecycledArrays.clear();
+        }
+    }
 }
