@@ -32,6 +32,8 @@ import java.util.List;
  */
 final class ReleasingTrainingMaster extends ParameterAveragingTrainingMaster {
     private final transient List<Broadcast<NetBroadcastTuple>> live = new ArrayList<>();
+    /** Rounds published in memory (local mode) since the last release; guarded by {@link #live}. */
+    private final transient List<Long> publishedRounds = new ArrayList<>();
 
     private final boolean reuseWorkerNetworks;
 
@@ -68,7 +70,7 @@ final class ReleasingTrainingMaster extends ParameterAveragingTrainingMaster {
         }
         synchronized (live) {
             if (inMemory) {
-                published(published);
+                publishedRounds.add(published);
             } else {
                 live.add(broadcast);
             }
@@ -80,12 +82,6 @@ final class ReleasingTrainingMaster extends ParameterAveragingTrainingMaster {
             return new ReusingTrainingWorker(broadcast, worker, trainingMasterUID);
         }
         return new ParameterAveragingTrainingWorker(broadcast, saveUpdater, worker, trainingHookList, listeners, getRouterProvider());
-    }
-
-    private final transient List<Long> publishedRounds = new ArrayList<>();
-
-    private void published(long round) {
-        publishedRounds.add(round);
     }
 
     /** Workers keep their network between rounds ({@link ReusingTrainingWorker}) unless hooks or listeners need DL4J's. */
@@ -139,12 +135,10 @@ final class ReleasingTrainingMaster extends ParameterAveragingTrainingMaster {
             if (state != null) {
                 net.getUpdater().setStateViewArray(state);
             }
-            graph.setScore(tuple.getScoreSum() / n);
-            Nd4j.getExecutioner().commit();
+            roundAveraged(graph, tuple.getScoreSum(), n);
             // copied into the graph: the sums are free for the next round's results
             RecycledArrays.recycle(params);
             RecycledArrays.recycle(state);
-            net.getConfiguration().setIterationCount(net.getConfiguration().getIterationCount() + averagingFrequency);
         }
         if (collectTrainingStats) {
             stats.logProcessParamsUpdaterEnd();
@@ -204,14 +198,20 @@ final class ReleasingTrainingMaster extends ParameterAveragingTrainingMaster {
             state.divi(n);
         }
         if (n > 0) {
-            graph.setScore(score / n);
-            net.getConfiguration().setIterationCount(net.getConfiguration().getIterationCount() + averagingFrequency);
+            roundAveraged(graph, score, n);
         }
-        Nd4j.getExecutioner().commit();
         if (collectTrainingStats) {
             stats.logProcessParamsUpdaterEnd();
             stats.addWorkerStats(workerStats);
         }
+    }
+
+    /** As DL4J ends a round: the mean score, the driver's iteration count advanced by the averaging frequency. */
+    private void roundAveraged(SparkComputationGraph graph, double scoreSum, int n) {
+        graph.setScore(scoreSum / n);
+        ComputationGraph net = graph.getNetwork();
+        net.getConfiguration().setIterationCount(net.getConfiguration().getIterationCount() + averagingFrequency);
+        Nd4j.getExecutioner().commit();
     }
 
     /**
