@@ -18,8 +18,11 @@ public final class Machine {
      * build is the one this JVM loaded ({@link NativeBuild#loaded()}), or the one it chose before ND4J's first use.
      */
     public static String describe() {
+        // The choice first: NativeBuild.loaded() asks JavaCPP's Loader, and a Loader that reads its properties before the
+        // choice fixes the portable build for this JVM (a report JVM that never touched ND4J then named the wrong build).
+        NativeBuild.Choice chosen = NativeBuild.select();
         String loaded = NativeBuild.loaded();
-        String build = "not loaded".equals(loaded) ? NativeBuild.select().platform() : loaded;
+        String build = "not loaded".equals(loaded) ? chosen.platform() : loaded;
         return String.format(Locale.ROOT, "%d cores, %s (SIMD flags: %s), Java %s, ND4J native build %s, OMP_NUM_THREADS=%s",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), String.join(" ", simdFlags()), System.getProperty("java.version"), build,
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));

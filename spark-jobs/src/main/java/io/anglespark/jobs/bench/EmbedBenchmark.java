@@ -139,8 +139,11 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
     }
 
-    record Settings(List<Long> sizes, List<Variant> runs, long seed, String dataRoot, String workDir, String report, boolean isolate,
-                    int gcSeconds) {
+    record Settings(List<Long> sizes, List<Variant> runs, int repeats, long seed, String dataRoot, String workDir, String report,
+                    boolean isolate, int gcSeconds) {
+        /** Repetitions of every (size, run) unless bench-embed.repeats says otherwise (conf/bench-embed.conf states the same). */
+        static final int DEFAULT_REPEATS = 3;
+
         static Settings from(Config c) {
             ConfigReader r = ConfigReader.of(c, "bench-embed");
             List<Double> sizes = r.optionalDoubleList("sizes");
@@ -152,7 +155,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
                 throw r.invalid("runs", runs, e.getMessage());
             }
             Settings s = new Settings(sizes == null ? List.of(10_000L, 100_000L) : sizes.stream().map(Double::longValue).toList(), variants,
-                    r.longIn("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE), r.string("data-root", "../shared/data"),
+                    r.intIn("repeats", DEFAULT_REPEATS, 1, 20), r.longIn("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE), r.string("data-root", "../shared/data"),
                     r.requiredString("work-dir"), r.requiredString("report"), r.bool("isolate", true),
                     r.intIn("full-gc-every-seconds", 30, 0, 3600));
             r.rejectUnknownKeys();
@@ -163,15 +166,15 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
     }
 
-    /** One run's figures. */
-    record Run(long texts, Variant variant, String modelId, double embedSeconds, double wallSeconds, long written, long tokens,
+    /** One run's figures; {@code repeat} counts from 1 (every run of a repetition runs before the next repetition's first). */
+    record Run(long texts, Variant variant, int repeat, String modelId, double embedSeconds, double wallSeconds, long written, long tokens,
                long startRss, long peakRss, long peakLiveHeap, int fullCollections, int collections, double gcSeconds) {
         double rowsPerSecond() {
             return written / embedSeconds;
         }
     }
 
-    /** Set on the child JVMs of an isolated benchmark: TEXTS:RUN:RESULT_FILE, the one run to do and where its figures go. */
+    /** Set on the child JVMs of an isolated benchmark: TEXTS:RUN:REPEAT:RESULT_FILE, the one run to do and where its figures go. */
     @CommandLine.Option(names = "--one-run", hidden = true)
     String oneRun;
 
@@ -183,13 +186,14 @@ public final class EmbedBenchmark implements Callable<Integer> {
         Path work = Paths.get(s.workDir()).toAbsolutePath();
         ObjectMapper json = new ObjectMapper();
         if (oneRun != null) {
-            String[] parts = oneRun.split(":", 3);
+            String[] parts = oneRun.split(":", 4);
             long n = Long.parseLong(parts[0]);
             Variant v = Variant.parse(parts[1]);
+            int repeat = Integer.parseInt(parts[2]);
             EmbedConfig cfg = embedConfig(configPath, work, n, v);
-            Run r = v.bare ? measureBare(cfg, work, n, v, s.gcSeconds())
-                    : SparkSessions.runAndStop("angle-spark bench-embed " + n + " " + parts[1], spark -> measure(spark, cfg, v, n, s.gcSeconds()));
-            json.writeValue(Paths.get(parts[2]).toFile(), r);
+            Run r = v.bare ? measureBare(cfg, work, n, v, repeat, s.gcSeconds())
+                    : SparkSessions.runAndStop("angle-spark bench-embed " + n + " " + parts[1], spark -> measure(spark, cfg, v, n, repeat, s.gcSeconds()));
+            json.writeValue(Paths.get(parts[3]).toFile(), r);
             return 0;
         }
         if (s.runs().stream().anyMatch(Variant::onExport)) {
@@ -201,19 +205,23 @@ public final class EmbedBenchmark implements Callable<Integer> {
         try {
             for (long n : s.sizes()) {
                 generate(corpus(work, n), n, sentences, s.seed());
-                for (Variant v : s.runs()) {
-                    Run r;
-                    if (spark == null) {
-                        r = inFreshJvm(n, v, work, json);
-                    } else {
-                        EngineCache.clear();
-                        System.gc();
-                        EmbedConfig cfg = embedConfig(configPath, work, n, v);
-                        r = v.bare ? measureBare(cfg, work, n, v, s.gcSeconds()) : measure(spark, cfg, v, n, s.gcSeconds());
+                // Repetitions interleaved (every run once, then again), so a slow spell of the machine touches every run
+                // alike instead of one run's repetitions.
+                for (int repeat = 1; repeat <= s.repeats(); repeat++) {
+                    for (Variant v : s.runs()) {
+                        Run r;
+                        if (spark == null) {
+                            r = inFreshJvm(n, v, repeat, work, json);
+                        } else {
+                            EngineCache.clear();
+                            System.gc();
+                            EmbedConfig cfg = embedConfig(configPath, work, n, v);
+                            r = v.bare ? measureBare(cfg, work, n, v, repeat, s.gcSeconds()) : measure(spark, cfg, v, n, repeat, s.gcSeconds());
+                        }
+                        runs.add(r);
+                        LOG.info("{} texts, {}, repetition {}/{}: {} rows/s, peak RSS {} MB (at start {} MB), live heap {} MB", n, v.label(),
+                                repeat, s.repeats(), Math.round(r.rowsPerSecond()), r.peakRss() >> 20, r.startRss() >> 20, r.peakLiveHeap() >> 20);
                     }
-                    runs.add(r);
-                    LOG.info("{} texts, {}: {} rows/s, peak RSS {} MB (at start {} MB), live heap {} MB", n, v.label(),
-                            Math.round(r.rowsPerSecond()), r.peakRss() >> 20, r.startRss() >> 20, r.peakLiveHeap() >> 20);
                 }
             }
         } finally {
@@ -285,12 +293,12 @@ public final class EmbedBenchmark implements Callable<Integer> {
      * inherits memory an earlier one left behind (native memory is returned late or never: glibc keeps freed
      * arenas, ND4J frees arrays only when their Java objects are collected).
      */
-    private static Run inFreshJvm(long n, Variant v, Path work, ObjectMapper json) throws IOException, InterruptedException {
+    private static Run inFreshJvm(long n, Variant v, int repeat, Path work, ObjectMapper json) throws IOException, InterruptedException {
         List<String> command = ownCommandLine();
-        Path result = work.resolve("run-" + n + "-" + v.label() + ".json");
+        Path result = work.resolve("run-" + n + "-" + v.label() + "-" + repeat + ".json");
         Files.deleteIfExists(result);
-        command.add("--one-run=" + n + ":" + v.label() + ":" + result);
-        LOG.info("{} texts, {}: starting a fresh JVM", n, v.label());
+        command.add("--one-run=" + n + ":" + v.label() + ":" + repeat + ":" + result);
+        LOG.info("{} texts, {}, repetition {}: starting a fresh JVM", n, v.label(), repeat);
         int rc = new ProcessBuilder(command).inheritIO().start().waitFor();
         if (rc != 0 || !Files.isRegularFile(result)) {
             throw new IOException("the run of " + n + " texts, " + v.label() + ", failed (exit " + rc + "); its log is above");
@@ -315,7 +323,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
      * The bare ONNX Runtime loop ({@link BareOrtLoop}) over the run's corpus, on the export's float file, every core,
      * with the embed job's batch size and maximum length; the texts are read before the clock starts.
      */
-    private static Run measureBare(EmbedConfig cfg, Path work, long n, Variant v, int gcSeconds) throws IOException {
+    private static Run measureBare(EmbedConfig cfg, Path work, long n, Variant v, int repeat, int gcSeconds) throws IOException {
         Path dir = Paths.get(cfg.model());
         JsonNode enc = new ObjectMapper().readTree(dir.resolve("encoder.json").toFile());
         List<String> texts = new ArrayList<>();
@@ -339,11 +347,11 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         LOG.info("bare loop: {} texts, {} tokens in {} s (checksum {})", r.texts(), r.tokens(), Math.round(r.seconds()), r.checksum());
-        return new Run(n, v, (int8 ? enc.get("int8") : enc).get("model_id").asText(), r.seconds(), wall, r.texts(), r.tokens(), startRss,
+        return new Run(n, v, repeat, (int8 ? enc.get("int8") : enc).get("model_id").asText(), r.seconds(), wall, r.texts(), r.tokens(), startRss,
                 MemoryProbe.peakRss(), gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3);
     }
 
-    private static Run measure(SparkSession spark, EmbedConfig cfg, Variant v, long n, int gcSeconds) throws IOException {
+    private static Run measure(SparkSession spark, EmbedConfig cfg, Variant v, long n, int repeat, int gcSeconds) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         // Executors are this JVM in local mode; the probe job runs there all the same, so the code path is the cluster's.
         long startRss = sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.resetPeaks()).collect().get(0);
@@ -355,7 +363,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         long rss = sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.peakRss()).collect().get(0);
-        return new Run(n, v, r.modelId(), r.embedSeconds(), wall, r.written(), r.tokens(), startRss, rss,
+        return new Run(n, v, repeat, r.modelId(), r.embedSeconds(), wall, r.written(), r.tokens(), startRss, rss,
                 gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3);
     }
 
@@ -539,13 +547,45 @@ public final class EmbedBenchmark implements Callable<Integer> {
                 init, max, preTouched ? ", pre-touched" : ", not pre-touched");
     }
 
-    /** {@code r}'s rows/s over the same corpus's {@code base} run's, or blank (no such run, or no base). */
-    private static String ratio(List<Run> runs, Run r, Variant base) {
+    /** {@code r}'s rows/s over the {@code base} run's of the same corpus and repetition, NaN without one (or no base). */
+    static double ratio(List<Run> runs, Run r, Variant base) {
         if (base == null) {
+            return Double.NaN;
+        }
+        return runs.stream().filter(o -> o.texts() == r.texts() && o.repeat() == r.repeat() && o.variant() == base).findFirst()
+                .map(o -> r.rowsPerSecond() / o.rowsPerSecond()).orElse(Double.NaN);
+    }
+
+    /** The repetitions of one (corpus size, run). */
+    static List<Run> repetitions(List<Run> runs, long texts, Variant v) {
+        return runs.stream().filter(r -> r.texts() == texts && r.variant() == v).toList();
+    }
+
+    /** The median of {@code values} (Commons Math's estimate: the middle value of an odd count); NaN when empty. */
+    static double median(double[] values) {
+        return values.length == 0 ? Double.NaN : org.apache.commons.math3.stat.StatUtils.percentile(values, 50);
+    }
+
+    /**
+     * A cell of the summary: the ratio of the two runs' median rows/s, then the range of the ratio within each
+     * repetition (same corpus, same repetition: the two runs minutes apart) when there are several; blank without a base.
+     */
+    static String ratioCell(List<Run> runs, long texts, Variant v, Variant base) {
+        if (base == null || repetitions(runs, texts, base).isEmpty()) {
             return "";
         }
-        return runs.stream().filter(o -> o.texts() == r.texts() && o.variant() == base).findFirst()
-                .map(o -> String.format(Locale.ROOT, "%.2f", r.rowsPerSecond() / o.rowsPerSecond())).orElse("");
+        double over = median(repetitions(runs, texts, v).stream().mapToDouble(Run::rowsPerSecond).toArray())
+                / median(repetitions(runs, texts, base).stream().mapToDouble(Run::rowsPerSecond).toArray());
+        double[] each = repetitions(runs, texts, v).stream().mapToDouble(r -> ratio(runs, r, base)).filter(x -> !Double.isNaN(x)).toArray();
+        if (each.length < 2) {
+            return String.format(Locale.ROOT, "%.2f", over);
+        }
+        return String.format(Locale.ROOT, "%.2f (%.2f .. %.2f)", over, java.util.Arrays.stream(each).min().getAsDouble(),
+                java.util.Arrays.stream(each).max().getAsDouble());
+    }
+
+    private static String cell(double ratio) {
+        return Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f", ratio);
     }
 
     private static String report(Settings s, EmbedConfig cfg, List<Run> runs) {
@@ -575,37 +615,49 @@ public final class EmbedBenchmark implements Callable<Integer> {
                 .append("), each made unique by its number, JSON lines; every text is embedded\n");
         b.append(s.isolate() ? "- each run in a fresh JVM (this command line again, one run each): no run inherits another's memory\n"
                 : "- every run in this one JVM, one after the other (peak resident set reset before each)\n");
+        b.append(String.format(Locale.ROOT, "- repetitions: %d of every run, interleaved (all runs of a corpus once, then again); the summary "
+                + "gives the median rows/s and its range, and each ratio as the ratio of the medians with, in brackets, its range over "
+                + "the repetitions (each repetition's run over the same repetition's base run)%n", s.repeats()));
         b.append("- rows/s: rows written / time of the embed-and-commit stage (model already loaded); wall: the whole job run\n");
         b.append("- RSS at start: resident set with Spark up, before the job; peak RSS: VmHWM at its end; live heap: heap in use right "
                 + "after a full collection, the most of the run");
         b.append(s.gcSeconds() > 0 ? " (a full collection is asked for every " + s.gcSeconds() + " s and at the end; their pauses are in the rows/s)\n\n"
                 : " (only the full collections the JVM chose to run, and one at the end)\n\n");
-        b.append("| texts | run | rows/s | / bare loop | / fp32 | embed s | wall s | tokens | RSS at start | peak RSS | peak live heap "
+        b.append("## Summary\n\n| texts | run | rows/s, median | range | / bare loop | / fp32 |\n|---:|---|---:|---:|---:|---:|\n");
+        for (long n : s.sizes()) {
+            for (Variant v : s.runs()) {
+                double[] rates = repetitions(runs, n, v).stream().mapToDouble(Run::rowsPerSecond).toArray();
+                if (rates.length == 0) {
+                    continue;
+                }
+                b.append(String.format(Locale.ROOT, "| %,d | %s | %,.1f | %,.1f .. %,.1f | %s | %s |%n", n, v.label(), median(rates),
+                        java.util.Arrays.stream(rates).min().getAsDouble(), java.util.Arrays.stream(rates).max().getAsDouble(),
+                        ratioCell(runs, n, v, v.bareLoop()), ratioCell(runs, n, v, v.floatRun())));
+            }
+        }
+        b.append("\n## Every run\n\n");
+        b.append("| texts | run | repetition | rows/s | / bare loop | / fp32 | embed s | wall s | tokens | RSS at start | peak RSS | peak live heap "
                 + "| full GCs / all | GC pause s |\n");
-        b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Run r : runs) {
-            b.append(String.format(Locale.ROOT, "| %,d | %s | %,.1f | %s | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %d / %d | %.1f |%n",
-                    r.texts(), r.variant().label(), r.rowsPerSecond(), ratio(runs, r, r.variant().bareLoop()), ratio(runs, r, r.variant().floatRun()),
-                    r.embedSeconds(), r.wallSeconds(), r.tokens(), r.startRss() >> 20, r.peakRss() >> 20, r.peakLiveHeap() >> 20,
-                    r.fullCollections(), r.collections(), r.gcSeconds()));
+            b.append(String.format(Locale.ROOT, "| %,d | %s | %d | %,.1f | %s | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %d / %d | %.1f |%n",
+                    r.texts(), r.variant().label(), r.repeat(), r.rowsPerSecond(), cell(ratio(runs, r, r.variant().bareLoop())),
+                    cell(ratio(runs, r, r.variant().floatRun())), r.embedSeconds(), r.wallSeconds(), r.tokens(), r.startRss() >> 20,
+                    r.peakRss() >> 20, r.peakLiveHeap() >> 20, r.fullCollections(), r.collections(), r.gcSeconds()));
         }
         if (s.sizes().size() > 1) {
-            b.append("\nLargest corpus against smallest, per run (peak RSS; peak live heap):\n\n");
+            long smallest = s.sizes().stream().mapToLong(Long::longValue).min().getAsLong();
+            long largest = s.sizes().stream().mapToLong(Long::longValue).max().getAsLong();
+            b.append("\nLargest corpus against smallest, per run (the highest peak RSS and peak live heap over the repetitions):\n\n");
             for (Variant v : s.runs()) {
-                Run small = null, big = null;
-                for (Run r : runs) {
-                    if (r.variant() == v && (small == null || r.texts() < small.texts())) {
-                        small = r;
-                    }
-                    if (r.variant() == v && (big == null || r.texts() > big.texts())) {
-                        big = r;
-                    }
-                }
-                if (small != null && big != null && small != big) {
+                List<Run> small = repetitions(runs, smallest, v), big = repetitions(runs, largest, v);
+                if (!small.isEmpty() && !big.isEmpty() && smallest != largest) {
+                    long rssSmall = small.stream().mapToLong(Run::peakRss).max().getAsLong(), rssBig = big.stream().mapToLong(Run::peakRss).max().getAsLong();
+                    long heapSmall = small.stream().mapToLong(Run::peakLiveHeap).max().getAsLong();
+                    long heapBig = big.stream().mapToLong(Run::peakLiveHeap).max().getAsLong();
                     b.append(String.format(Locale.ROOT, "- %s, %,d -> %,d texts (x%.0f): peak RSS x%.2f (%+,d MB), peak live heap x%.2f (%+,d MB)%n",
-                            v.label(), small.texts(), big.texts(), (double) big.texts() / small.texts(),
-                            (double) big.peakRss() / small.peakRss(), (big.peakRss() - small.peakRss()) >> 20,
-                            (double) big.peakLiveHeap() / small.peakLiveHeap(), (big.peakLiveHeap() - small.peakLiveHeap()) >> 20));
+                            v.label(), smallest, largest, (double) largest / smallest, (double) rssBig / rssSmall, (rssBig - rssSmall) >> 20,
+                            (double) heapBig / heapSmall, (heapBig - heapSmall) >> 20));
                 }
             }
         }

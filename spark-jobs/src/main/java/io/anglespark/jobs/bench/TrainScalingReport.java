@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes bench/results/spark.md from the training runs bench/spark made: one row per run (the same data and budget
@@ -43,11 +45,54 @@ public final class TrainScalingReport {
         }
     }
 
-    /** The figures of one run; {@code devSpearman} is the last dev evaluation's (NaN without one). */
+    /**
+     * The figures of one run; {@code devSpearman} is the last dev evaluation's (NaN without one); {@code stats}: DL4J's
+     * training statistics as total ms and events per key (empty for the one-JVM fitter).
+     */
     record Row(Run run, long parameters, long examples, double seconds, double pairsPerSecond, double computeSeconds, double overheadSeconds,
-               int steps, double devSpearman) {
+               int steps, double devSpearman, Map<String, long[]> stats) {
         double overheadShare() {
             return seconds == 0 ? Double.NaN : overheadSeconds / seconds;
+        }
+
+        /** The key's total ms (0 when absent). */
+        double ms(String key) {
+            long[] v = stats.get(key);
+            return v == null ? 0 : v[0];
+        }
+
+        /** Averaging rounds: the driver's aggregations (0 without statistics). */
+        long rounds() {
+            long[] v = stats.get("ParameterAveragingMasterAggregateTimesMs");
+            return v == null ? 0 : v[1];
+        }
+    }
+
+    /**
+     * One averaging round taken apart, ms per round (means over the rounds; worker phases also over the workers, who run
+     * in parallel): the driver publishing the round's network (a broadcast on a cluster, a reference in local mode),
+     * counting the round's minibatches, the workers getting their network (broadcast read and copy into the kept one),
+     * fitting and the rest of their task, the driver's wait beyond the mean worker's task (scheduling, the slower worker,
+     * results to the driver, the sum), applying the average to the driver's graph, and the rest of the round.
+     */
+    record Round(double total, double publish, double count, double getNetwork, double fit, double workerOther, double resultsAndSum,
+                 double apply, double rest) {
+        static Round of(Row r) {
+            long rounds = r.rounds();
+            if (rounds == 0) {
+                return null;
+            }
+            double workerEvents = Math.max(1, r.stats().getOrDefault("WorkerFlatMapTotalTimeMs", new long[] {0, 1})[1]);
+            double total = 1000 * r.seconds() / rounds;
+            double publish = r.ms("ParameterAveragingMasterBroadcastCreateTimesMs") / rounds;
+            double count = r.ms("ParameterAveragingMasterCountRddSizeTimesMs") / rounds;
+            double getNetwork = (r.ms("ParameterAveragingWorkerBroadcastGetValueTimeMs") + r.ms("ParameterAveragingWorkerInitTimeMs")) / workerEvents;
+            double fit = r.ms("ParameterAveragingWorkerFitTimesMs") / workerEvents;
+            double task = r.ms("WorkerFlatMapTotalTimeMs") / workerEvents;
+            double aggregate = r.ms("ParameterAveragingMasterAggregateTimesMs") / rounds;
+            double apply = r.ms("ParameterAveragingMasterProcessParamsUpdaterTimesMs") / rounds;
+            return new Round(total, publish, count, getNetwork, fit, Math.max(0, task - getNetwork - fit), Math.max(0, aggregate - task), apply,
+                    Math.max(0, total - publish - count - aggregate - apply));
         }
     }
 
@@ -66,8 +111,11 @@ public final class TrainScalingReport {
         for (JsonNode e : evaluations) {
             dev = e.path("dev_spearman").asDouble(Double.NaN);
         }
+        Map<String, long[]> stats = new TreeMap<>();
+        t.path("spark_training_stats_ms").fields().forEachRemaining(e -> stats.put(e.getKey(),
+                new long[] {e.getValue().path("total_ms").asLong(), e.getValue().path("events").asLong()}));
         return new Row(run, m.path("counts").path("parameters").asLong(), t.path("examples_this_run").asLong(), seconds,
-                t.path("pairs_per_second").asDouble(Double.NaN), compute, overhead, m.path("training").path("steps").asInt(-1), dev);
+                t.path("pairs_per_second").asDouble(Double.NaN), compute, overhead, m.path("training").path("steps").asInt(-1), dev, stats);
     }
 
     static String render(List<Row> rows, String command) {
@@ -92,10 +140,29 @@ public final class TrainScalingReport {
         for (Row r : rows) {
             double base = rows.stream().filter(o -> o.run().oneJvm() && o.run().model().equals(r.run().model()))
                     .mapToDouble(Row::pairsPerSecond).average().orElse(Double.NaN);
-            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %d | %d | %.1f | %.2f | %.2f | %.1f | %.1f | %.0f%% | %.2f |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %d | %d | %d | %d | %d | %.1f | %.2f | %.2f | %s | %s | %s | %.2f |%n",
                     r.run().label(), r.run().model(), r.parameters(), r.run().master(), r.run().workers(), r.run().averagingFrequency(),
-                    r.run().seed(), r.steps(), r.examples(), r.seconds(), r.pairsPerSecond(), r.pairsPerSecond() / base, r.computeSeconds(),
-                    r.overheadSeconds(), 100 * r.overheadShare(), 100 * r.devSpearman()));
+                    r.run().seed(), r.steps(), r.examples(), r.seconds(), r.pairsPerSecond(), r.pairsPerSecond() / base,
+                    orBlank("%.1f", r.computeSeconds()), orBlank("%.1f", r.overheadSeconds()), orBlank("%.0f%%", 100 * r.overheadShare()),
+                    100 * r.devSpearman()));
+        }
+        b.append('\n');
+        b.append("Where a round's time goes, ms per round (DL4J's training statistics in each run's _run.json; worker phases are the mean "
+                + "over workers, who run in parallel): publish = the driver publishing the round's network (a broadcast on a cluster, a "
+                + "reference in local mode); count = counting the round's minibatches; get network = a worker reading the round's network "
+                + "and copying it into the one it keeps; fit = the worker's steps; worker other = the rest of its task (the result); "
+                + "results + sum = the driver's aggregation beyond the mean worker's task (scheduling, waiting for the slower worker, the "
+                + "results to the driver, the sum); apply = the average into the driver's graph; rest = the round's other time "
+                + "(tokenising and splitting the round's pairs, listeners); the phases add up to the round\n\n");
+        b.append("| run | model | rounds | round ms | publish | count | get network | fit | worker other | results + sum | apply | rest |\n");
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            Round d = Round.of(r);
+            if (d != null) {
+                b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |%n",
+                        r.run().label(), r.run().model(), r.rounds(), d.total(), d.publish(), d.count(), d.getNetwork(), d.fit(),
+                        d.workerOther(), d.resultsAndSum(), d.apply(), d.rest()));
+            }
         }
         b.append('\n');
         rows.stream().map(r -> r.run().model()).distinct().forEach(model -> {
@@ -106,6 +173,11 @@ public final class TrainScalingReport {
             }
         });
         return b.toString();
+    }
+
+    /** The value formatted, or blank when there is none (the one-JVM fitter has no rounds to split). */
+    private static String orBlank(String format, double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, format, value);
     }
 
     public static void main(String[] args) throws IOException {
