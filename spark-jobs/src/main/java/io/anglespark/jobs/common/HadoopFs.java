@@ -127,9 +127,29 @@ public final class HadoopFs {
         }
     }
 
+    /** Whether a file or folder name is Hadoop's and Spark's hidden kind ({@code _SUCCESS}, {@code .crc}, {@code _temporary}). */
+    public static boolean hidden(String name) {
+        return name.startsWith("_") || name.startsWith(".");
+    }
+
+    /** The data files directly in {@code dir}: plain files that are not {@link #hidden}; empty when it does not exist. */
+    public static List<FileStatus> dataFiles(String dir, Configuration hadoop) throws IOException {
+        Path p = new Path(dir);
+        FileSystem fs = p.getFileSystem(hadoop);
+        List<FileStatus> out = new java.util.ArrayList<>();
+        if (!fs.exists(p)) {
+            return out;
+        }
+        for (FileStatus st : fs.listStatus(p)) {
+            if (st.isFile() && !hidden(st.getPath().getName())) {
+                out.add(st);
+            }
+        }
+        return out;
+    }
+
     private static void collect(FileSystem fs, FileStatus st, List<InputFile> out) throws IOException {
-        String name = st.getPath().getName();
-        if (name.startsWith("_") || name.startsWith(".")) {
+        if (hidden(st.getPath().getName())) {
             return;
         }
         if (st.isDirectory()) {

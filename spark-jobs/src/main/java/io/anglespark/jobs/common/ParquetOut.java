@@ -2,8 +2,6 @@ package io.anglespark.jobs.common;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaRDD;
@@ -12,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
+import java.util.List;
 
 /** Writes job outputs as Parquet with their explicit schema, in files of about {@code rowsPerFile} rows. */
 public final class ParquetOut {
@@ -25,19 +24,14 @@ public final class ParquetOut {
     }
 
     /**
-     * The rows in the Parquet data files of {@code dir} (not those starting with {@code _} or {@code .}), summed from
-     * their footers on the driver: a check of what a write produced without a Spark job reading it back.
+     * The rows in these Parquet files ({@link HadoopFs#dataFiles} of a written folder), summed from their footers on the
+     * driver: a check of what a write produced without a Spark job reading it back.
      */
-    public static long rows(String dir, Configuration hadoop) throws IOException {
-        Path p = new Path(dir);
-        FileSystem fs = p.getFileSystem(hadoop);
+    public static long rows(List<FileStatus> files, Configuration hadoop) throws IOException {
         long rows = 0;
-        for (FileStatus st : fs.listStatus(p)) {
-            String n = st.getPath().getName();
-            if (st.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
-                try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(st, hadoop))) {
-                    rows += r.getRecordCount();
-                }
+        for (FileStatus st : files) {
+            try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(st, hadoop))) {
+                rows += r.getRecordCount();
             }
         }
         return rows;

@@ -225,7 +225,7 @@ public final class EmbedJob implements Callable<Integer> {
 
         // ---- what is already there
         String embDir = out + "/" + EMBEDDINGS;
-        boolean hasExisting = hasDataFiles(embDir, hadoop);
+        boolean hasExisting = !HadoopFs.dataFiles(embDir, hadoop).isEmpty();
         Dataset<Row> todo;
         long changedIds = 0;
         if (hasExisting) {
@@ -279,11 +279,12 @@ public final class EmbedJob implements Callable<Integer> {
             int tasks = cfg.partitions() > 0 ? cfg.partitions() : embedTasks(expected, cfg.bucketTexts(), cfg.rowsPerFile(), taskSlots(sc));
             String tmp = out + "/" + TMP + "/" + runId + "-slice-" + s;
             writeSlice(spark, slice, tasks, new EmbedTextsFn(key, modelId, dim, cfg, s, embedded, truncated, chunked, tokens), tmp);
-            long got = ParquetOut.rows(tmp, hadoop);
+            List<FileStatus> sliceFiles = HadoopFs.dataFiles(tmp, hadoop);
+            long got = ParquetOut.rows(sliceFiles, hadoop);
             if (got != expected) {
                 throw new IllegalStateException("slice " + s + " wrote " + got + " rows, expected " + expected + " (" + tmp + ")");
             }
-            commit(tmp, embDir, runId + "-s" + s, hadoop);
+            commit(sliceFiles, tmp, embDir, runId + "-s" + s, hadoop);
             written += got;
             done++;
             double secs = (System.nanoTime() - started) / 1e9;
@@ -382,33 +383,17 @@ public final class EmbedJob implements Callable<Integer> {
         }
     }
 
-    private static boolean hasDataFiles(String dir, Configuration hadoop) throws IOException {
-        Path p = new Path(dir);
-        FileSystem fs = p.getFileSystem(hadoop);
-        if (!fs.exists(p)) {
-            return false;
-        }
-        for (FileStatus st : fs.listStatus(p)) {
-            String n = st.getPath().getName();
-            if (st.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Moves a finished slice's data files into {@code target} under unique names; each rename is atomic. */
-    private static void commit(String tmp, String target, String prefix, Configuration hadoop) throws IOException {
+    /**
+     * Moves a finished slice's data files (listed once, in {@code tmp}) into {@code target} under unique names; each
+     * rename is atomic.
+     */
+    private static void commit(List<FileStatus> files, String tmp, String target, String prefix, Configuration hadoop) throws IOException {
         Path from = new Path(tmp);
         FileSystem fs = from.getFileSystem(hadoop);
         Path to = new Path(target);
         fs.mkdirs(to);
         int k = 0;
-        for (FileStatus st : fs.listStatus(from)) {
-            String n = st.getPath().getName();
-            if (!st.isFile() || n.startsWith("_") || n.startsWith(".")) {
-                continue;
-            }
+        for (FileStatus st : files) {
             Path dest = new Path(to, "part-" + prefix + "-" + (k++) + ".parquet");
             if (!fs.rename(st.getPath(), dest)) {
                 throw new IOException("could not move " + st.getPath() + " to " + dest);
