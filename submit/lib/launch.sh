@@ -33,6 +33,13 @@ angle_jvm_flags() {
   sed -n 's/^jvm\.addOpens=//p' "$ANGLE_HOME/conf/jvm.properties"
 }
 
+# A job's own JVM flags (conf/jvm.properties, key jvm.job.JOB), for its driver and executors; a benchmark of a job
+# (bench-JOB) runs with that job's.
+angle_job_jvm_flags() {
+  local job="${1#bench-}"
+  sed -n "s/^jvm\.job\.$job=//p" "$ANGLE_HOME/conf/jvm.properties"
+}
+
 # Native thread settings (conf/jvm.properties, keys native.NAME=VALUE), as NAME=VALUE lines.
 angle_native_env() {
   sed -n 's/^native\.\([A-Z_]*\)=\(.*\)$/\1=\2/p' "$ANGLE_HOME/conf/jvm.properties"
@@ -163,7 +170,8 @@ angle_submit() {
     if [ -z "$master" ] || [[ "$master" == local* ]]; then props="$ANGLE_HOME/conf/spark/local.properties"
     else props="$ANGLE_HOME/conf/spark/cluster.properties"; fi
   fi
-  local jvm_flags; jvm_flags="$(angle_jvm_flags)"
+  local jvm_flags job_jvm_flags; jvm_flags="$(angle_jvm_flags)"; job_jvm_flags="$(angle_job_jvm_flags "$job")"
+  [ -n "$job_jvm_flags" ] && jvm_flags+=" $job_jvm_flags"
   local driver_flags=""
   # ANGLE_FIXED_HEAP=1 (the memory benchmarks): the driver's heap is exactly --driver-memory and resident from
   # the start, so a change in its resident set is off-heap memory.

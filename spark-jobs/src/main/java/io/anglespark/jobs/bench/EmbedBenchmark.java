@@ -166,9 +166,13 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
     }
 
-    /** One run's figures; {@code repeat} counts from 1 (every run of a repetition runs before the next repetition's first). */
+    /**
+     * One run's figures; {@code repeat} counts from 1 (every run of a repetition runs before the next repetition's first).
+     * {@code jitSeconds}: the JVM's JIT compilation time over the run (its compiler threads' time, which on a machine with
+     * few cores is taken from the run's own).
+     */
     record Run(long texts, Variant variant, int repeat, String modelId, double embedSeconds, double wallSeconds, long written, long tokens,
-               long startRss, long peakRss, long peakLiveHeap, int fullCollections, int collections, double gcSeconds) {
+               long startRss, long peakRss, long peakLiveHeap, int fullCollections, int collections, double gcSeconds, double jitSeconds) {
         double rowsPerSecond() {
             return written / embedSeconds;
         }
@@ -337,6 +341,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
         int maxLength = cfg.maxLengthGiven() ? cfg.longText().maxLength() : enc.get("maxLength").asInt();
         long startRss = MemoryProbe.resetPeaks();
         GcWatch gc = new GcWatch(gcSeconds);
+        long jit0 = jitMillis();
         long t0 = System.nanoTime();
         BareOrtLoop.Result r;
         try (gc) {
@@ -348,7 +353,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
         double wall = (System.nanoTime() - t0) / 1e9;
         LOG.info("bare loop: {} texts, {} tokens in {} s (checksum {})", r.texts(), r.tokens(), Math.round(r.seconds()), r.checksum());
         return new Run(n, v, repeat, (int8 ? enc.get("int8") : enc).get("model_id").asText(), r.seconds(), wall, r.texts(), r.tokens(), startRss,
-                MemoryProbe.peakRss(), gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3);
+                MemoryProbe.peakRss(), gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3, (jitMillis() - jit0) / 1e3);
     }
 
     private static Run measure(SparkSession spark, EmbedConfig cfg, Variant v, long n, int repeat, int gcSeconds) throws IOException {
@@ -356,6 +361,7 @@ public final class EmbedBenchmark implements Callable<Integer> {
         // Executors are this JVM in local mode; the probe job runs there all the same, so the code path is the cluster's.
         long startRss = sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.resetPeaks()).collect().get(0);
         GcWatch gc = new GcWatch(gcSeconds);
+        long jit0 = jitMillis();
         long t0 = System.nanoTime();
         EmbedReport r;
         try (gc) {
@@ -364,7 +370,19 @@ public final class EmbedBenchmark implements Callable<Integer> {
         double wall = (System.nanoTime() - t0) / 1e9;
         long rss = sc.parallelize(List.of(1), 1).map(x -> MemoryProbe.peakRss()).collect().get(0);
         return new Run(n, v, repeat, r.modelId(), r.embedSeconds(), wall, r.written(), r.tokens(), startRss, rss,
-                gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3);
+                gc.peakLiveHeap.get(), gc.full.get(), gc.all.get(), gc.millis.get() / 1e3, (jitMillis() - jit0) / 1e3);
+    }
+
+    /** The JVM's JIT compilation time so far, ms (its compiler threads'; local mode: the executors' too). */
+    static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /** This JVM's -XX options that steer its JIT compiler (conf/jvm.properties jvm.job.embed), or "the JVM's defaults". */
+    static String jitFlags(List<String> jvmArguments) {
+        List<String> flags = jvmArguments.stream().filter(a -> a.startsWith("-XX:") && (a.contains("Compil") || a.contains("Tier"))).toList();
+        return flags.isEmpty() ? "the JVM's defaults" : String.join(" ", flags);
     }
 
     /** Executor-side memory readings (static: they run in the executor JVM). */
@@ -593,8 +611,9 @@ public final class EmbedBenchmark implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         b.append("# Embedding benchmark\n\n");
         b.append(String.format(Locale.ROOT, "- date: %s%n- machine: %s; ONNX Runtime %s; Spark %s, local mode (the executors are the "
-                        + "driver JVM)%n- heap: %s%n", Instant.now(), Machine.describe(), ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
-                sparkVersion, heapDescription()));
+                        + "driver JVM)%n- heap: %s%n- JIT compiler: %s (every run's JVM; JIT s: its compilation time during the run)%n", Instant.now(),
+                Machine.describe(), ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(), sparkVersion, heapDescription(),
+                jitFlags(ManagementFactory.getRuntimeMXBean().getInputArguments())));
         b.append("- command: `bench/embed` (class io.anglespark.jobs.bench.EmbedBenchmark, conf/bench-embed.conf)");
         if (!s.sizes().equals(List.of(10_000L, 100_000L))) {
             b.append(" with sizes ").append(s.sizes());
@@ -637,13 +656,13 @@ public final class EmbedBenchmark implements Callable<Integer> {
         }
         b.append("\n## Every run\n\n");
         b.append("| texts | run | repetition | rows/s | / bare loop | / fp32 | embed s | wall s | tokens | RSS at start | peak RSS | peak live heap "
-                + "| full GCs / all | GC pause s |\n");
-        b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| full GCs / all | GC pause s | JIT s |\n");
+        b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Run r : runs) {
-            b.append(String.format(Locale.ROOT, "| %,d | %s | %d | %,.1f | %s | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %d / %d | %.1f |%n",
+            b.append(String.format(Locale.ROOT, "| %,d | %s | %d | %,.1f | %s | %s | %.1f | %.1f | %,d | %,d MB | %,d MB | %,d MB | %d / %d | %.1f | %.1f |%n",
                     r.texts(), r.variant().label(), r.repeat(), r.rowsPerSecond(), cell(ratio(runs, r, r.variant().bareLoop())),
                     cell(ratio(runs, r, r.variant().floatRun())), r.embedSeconds(), r.wallSeconds(), r.tokens(), r.startRss() >> 20,
-                    r.peakRss() >> 20, r.peakLiveHeap() >> 20, r.fullCollections(), r.collections(), r.gcSeconds()));
+                    r.peakRss() >> 20, r.peakLiveHeap() >> 20, r.fullCollections(), r.collections(), r.gcSeconds(), r.jitSeconds()));
         }
         if (s.sizes().size() > 1) {
             long smallest = s.sizes().stream().mapToLong(Long::longValue).min().getAsLong();

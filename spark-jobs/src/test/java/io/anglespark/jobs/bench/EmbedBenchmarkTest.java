@@ -18,7 +18,7 @@ class EmbedBenchmarkTest {
     }
 
     private static EmbedBenchmark.Run run(EmbedBenchmark.Variant v, int repeat, double rowsPerSecond) {
-        return new EmbedBenchmark.Run(1000, v, repeat, "m", 1000 / rowsPerSecond, 1, 1000, 10_000, 0, 0, 0, 0, 0, 0);
+        return new EmbedBenchmark.Run(1000, v, repeat, "m", 1000 / rowsPerSecond, 1, 1000, 10_000, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
@@ -48,5 +48,13 @@ class EmbedBenchmarkTest {
                 EmbedBenchmark.Variant.BARE_ONNXRUNTIME_INT8), "no bare loop ran: no ratio");
         assertEquals("0.50", EmbedBenchmark.ratioCell(runs.subList(0, 2), 1000, EmbedBenchmark.Variant.ONNXRUNTIME,
                 EmbedBenchmark.Variant.ONNXRUNTIME_INT8), "one repetition: no range");
+    }
+
+    @Test
+    void theReportNamesTheJitFlagsItsJvmsRanWithAndNoOtherFlags() {
+        assertEquals("-XX:CompileThresholdScaling=10", EmbedBenchmark.jitFlags(List.of("-Xms4g", "-XX:+AlwaysPreTouch", "-Dlog4j2.configurationFile=x",
+                "-XX:CompileThresholdScaling=10")));
+        assertEquals("-XX:TieredStopAtLevel=1 -XX:CICompilerCount=2", EmbedBenchmark.jitFlags(List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=2")));
+        assertEquals("the JVM's defaults", EmbedBenchmark.jitFlags(List.of("-Xmx4g", "-XX:+AlwaysPreTouch")));
     }
 }

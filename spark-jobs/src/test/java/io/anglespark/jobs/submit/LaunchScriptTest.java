@@ -135,6 +135,30 @@ class LaunchScriptTest {
     }
 
     @Test
+    void theEmbedJobsOwnJitFlagsReachItsDriverAndExecutorsAndItsBenchmarkButNoOtherJob() throws Exception {
+        java.util.Properties jvm = new java.util.Properties();
+        try (var in = Files.newInputStream(ROOT.resolve("conf/jvm.properties"))) {
+            jvm.load(in);
+        }
+        String embedFlags = jvm.getProperty("jvm.job.embed", "");
+        assertTrue(embedFlags.startsWith("-XX:"), "conf/jvm.properties gives the embed job JIT flags: " + embedFlags);
+        assertTrue(Files.readString(ROOT.resolve("README.md")).contains("`" + embedFlags + "` (`conf/jvm.properties`, key `jvm.job.embed`)"),
+                "the README states the embed job's flags as conf/jvm.properties gives them");
+        for (String script : List.of("submit/embed", "bench/embed")) {
+            List<String> submit = submitArgs(command(Map.of("ANGLE_JAVA_OPTIONS", "-Duser=1"), script));
+            for (String side : List.of("spark.driver.extraJavaOptions=", "spark.executor.extraJavaOptions=")) {
+                String opts = submit.stream().filter(a -> a.startsWith(side)).findFirst().orElseThrow();
+                assertTrue(opts.contains(" " + embedFlags + " ") && opts.endsWith(" -Duser=1"),
+                        script + ": the job's flags after the project's, the user's last (they win): " + opts);
+            }
+        }
+        for (String script : List.of("submit/train", "submit/evaluate")) {
+            String submit = String.join(" ", submitArgs(command(Map.of(), script)));
+            assertFalse(submit.contains(embedFlags), script + " runs with the JVM's own JIT settings: " + submit);
+        }
+    }
+
+    @Test
     void inClusterDeployModeNoPathOfThisMachineReachesTheDriver() throws Exception {
         String home = ROOT.toString();
         // YARN: a local --config is shipped with --files and named by its file name; logging config shipped too.
