@@ -137,10 +137,13 @@ public final class HadoopFs {
         Path p = new Path(dir);
         FileSystem fs = p.getFileSystem(hadoop);
         List<FileStatus> out = new java.util.ArrayList<>();
-        if (!fs.exists(p)) {
+        FileStatus[] listed;
+        try {
+            listed = fs.listStatus(p); // one call, not exists() and then a listing
+        } catch (java.io.FileNotFoundException e) {
             return out;
         }
-        for (FileStatus st : fs.listStatus(p)) {
+        for (FileStatus st : listed) {
             if (st.isFile() && !hidden(st.getPath().getName())) {
                 out.add(st);
             }

@@ -43,4 +43,16 @@ class HadoopFsTest {
                 () -> HadoopFs.exists("nosuchfs://bucket/out", new Configuration()));
         assertTrue(e.getMessage().contains("\"nosuchfs\"") && e.getMessage().contains("--packages"), e.getMessage());
     }
+
+    @Test
+    void dataFilesAreThePlainVisibleFilesOfAFolderAndNoneOfAMissingOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertEquals(java.util.List.of(), HadoopFs.dataFiles(dir.resolve("missing").toString(), new Configuration()));
+        java.nio.file.Files.writeString(dir.resolve("part-0.parquet"), "x");
+        java.nio.file.Files.writeString(dir.resolve("_SUCCESS"), "");
+        java.nio.file.Files.writeString(dir.resolve(".part-0.parquet.crc"), "");
+        java.nio.file.Files.createDirectories(dir.resolve("_temporary").resolve("0"));
+        java.nio.file.Files.createDirectories(dir.resolve("sub"));
+        assertEquals(java.util.List.of("part-0.parquet"), HadoopFs.dataFiles(dir.toString(), new Configuration()).stream()
+                .map(st -> st.getPath().getName()).toList());
+    }
 }
